@@ -1,0 +1,1 @@
+//! Placeholder: built out under its issue.

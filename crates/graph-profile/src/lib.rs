@@ -1,0 +1,10 @@
+//! graph-profile: typed, validated, retried and batched access to the Microsoft Graph
+//! beta profile API (`/users/{user}/profile/...`).
+//!
+//! Every other layer of the project (the C ABI, the PowerShell module, the Python
+//! package, the command line) calls this crate and holds no Graph logic of its own.
+
+mod facet_kind;
+pub mod schema;
+
+pub use facet_kind::{FacetKind, UnknownFacet};
