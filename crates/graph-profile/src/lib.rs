@@ -5,6 +5,9 @@
 //! package, the command line) calls this crate and holds no Graph logic of its own.
 
 mod facet_kind;
+pub mod model;
 pub mod schema;
+pub mod validate;
 
 pub use facet_kind::{FacetKind, UnknownFacet};
+pub use validate::ValidationError;
