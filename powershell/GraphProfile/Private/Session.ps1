@@ -1,0 +1,59 @@
+# The connection this session uses, and the one way commands reach it.
+
+# Set by Connect-GraphProfile: the native connection, what Get-GraphProfileContext shows,
+# and the token provider with the time it last answered.
+$script:Session = $null
+
+# How long a token from -TokenProvider is reused inside one command (long pipelines).
+$script:ProviderTokenLifetime = [timespan]::FromMinutes(5)
+
+function Close-GraphProfileSession {
+    # Frees the native client, if any.
+    if ($script:Session) {
+        $script:Session.Native.Dispose()
+        $script:Session = $null
+    }
+}
+
+function Get-ActiveConnection {
+    # The session's native connection, ready for a request: the library's log level follows
+    # the caller's -Verbose, and a token provider is asked for a token when the command
+    # starts (-Refresh) or when the one it gave is old.  Throws when not connected.
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [switch] $Refresh
+    )
+
+    $session = $script:Session
+    if (-not $session) {
+        $exception = [GraphProfile.GraphProfileException]::new(
+            'GP_ERR_NOT_CONNECTED', 'Not connected: run Connect-GraphProfile first.')
+        $record = [System.Management.Automation.ErrorRecord]::new(
+            $exception, 'GraphProfileNotConnected',
+            [System.Management.Automation.ErrorCategory]::ConnectionError, $null)
+        $Cmdlet.ThrowTerminatingError($record)
+    }
+
+    [GraphProfile.Native.MessageQueue]::SetVerbose($VerbosePreference -ne 'SilentlyContinue')
+
+    if ($session.TokenProvider) {
+        $age = [datetime]::UtcNow - $session.TokenFetched
+        if ($Refresh -or $age -gt $script:ProviderTokenLifetime) {
+            # The provider runs here, on the pipeline thread, never on a library thread.
+            $session.Native.SetToken((ConvertTo-PlainToken (& $session.TokenProvider)))
+            $session.TokenFetched = [datetime]::UtcNow
+        }
+    }
+    $session.Native
+}
+
+function ConvertTo-PlainToken {
+    # A token from a SecureString or text; the last output wins when a provider says more.
+    param($Token)
+
+    $value = @($Token)[-1]
+    if ($value -is [securestring]) {
+        return [System.Net.NetworkCredential]::new('', $value).Password
+    }
+    [string]$value
+}
