@@ -1,0 +1,272 @@
+# Get-, New-, Update-, Remove-ProfileCertification against the emulator.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:emulator = Start-TestEmulator
+    Connect-TestEmulator $script:emulator
+    $script:admin = 'admin@contoso.com'
+    $script:guest = 'ann_fabrikam.com#EXT#@contoso.com'
+}
+
+AfterAll {
+    Disconnect-GraphProfile
+    Stop-TestEmulator $script:emulator
+}
+
+Describe 'New-ProfileCertification' {
+    It 'creates a certification with every field and writes it typed' {
+        $created = New-ProfileCertification -UserId $admin -DisplayName 'Azure Administrator' `
+            -CertificationId 'exam.az-104' -Description 'Manages Azure' -IssuingAuthority 'Microsoft Learn' `
+            -IssuingCompany 'Microsoft' -IssuedDate '2024-01-15' -StartDate '2024-01-15' `
+            -EndDate '2025-01-15' -WebUrl 'https://learn.microsoft.com/credentials' `
+            -AllowedAudiences organization -IsSearchable $true
+
+        $created.PSObject.TypeNames[0] | Should -Be 'GraphProfile.Certification'
+        $created.Id | Should -Not -BeNullOrEmpty
+        $created.UserId | Should -Be $admin
+        $created.IssuedDate | Should -BeOfType [datetime]
+        $created.EndDate | Should -Be ([datetime]'2025-01-15')
+
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $created.Id
+        $stored.displayName | Should -Be 'Azure Administrator'
+        $stored.certificationId | Should -Be 'exam.az-104'
+        $stored.issuingCompany | Should -Be 'Microsoft'
+        $stored.issuedDate | Should -Be '2024-01-15'
+        $stored.endDate | Should -Be '2025-01-15'
+        $stored.allowedAudiences | Should -Be 'organization'
+        $stored.isSearchable | Should -BeTrue
+    }
+
+    It 'sends a [datetime] as its own calendar date, whatever its time of day and kind' {
+        # Late evening, local kind: a conversion to UTC would move it to another day in
+        # one direction or the other.
+        $issued = [datetime]::new(2025, 4, 28, 23, 30, 0, [System.DateTimeKind]::Local)
+        $ending = [datetime]::new(2027, 4, 29, 0, 15, 0, [System.DateTimeKind]::Utc)
+        $created = New-ProfileCertification -UserId $admin -DisplayName 'Dates' -IssuedDate $issued -EndDate $ending
+
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $created.Id
+        $stored.issuedDate | Should -Be '2025-04-28'
+        $stored.endDate | Should -Be '2027-04-29'
+    }
+
+    It 'takes several audiences' {
+        $created = New-ProfileCertification -UserId $admin -DisplayName 'Audiences' -AllowedAudiences contacts, organization
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $created.Id
+        ($stored.allowedAudiences -split ',').Trim() | Sort-Object | Should -Be @('contacts', 'organization')
+    }
+
+    It 'works for a guest, whose name holds #EXT#' {
+        $created = New-ProfileCertification -UserId $guest -DisplayName 'Guest certification'
+        $created.UserId | Should -Be $guest
+        (Get-StoredEntry $emulator -User $guest -Kind certifications).displayName |
+            Should -Contain 'Guest certification'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = (Get-StoredEntry $emulator -Kind certifications).Count
+        $result = New-ProfileCertification -UserId $admin -DisplayName 'Not created' -WhatIf
+        $result | Should -BeNullOrEmpty
+        (Get-StoredEntry $emulator -Kind certifications).Count | Should -Be $before
+    }
+
+    It 'writes a ProfileCertificationValidation error naming the field, and sends nothing' -TestCases @(
+        @{ Case = 'an invalid date'; Field = 'issuedDate'; Arguments = @{ DisplayName = 'Bad date'; IssuedDate = '2025-02-30' } }
+        @{ Case = 'an unknown audience'; Field = 'allowedAudiences'; Arguments = @{ DisplayName = 'Bad audience'; AllowedAudiences = 'planet' } }
+        @{ Case = 'an end before the start'; Field = 'endDate'; Arguments = @{ DisplayName = 'Backwards'; IssuedDate = '2025-04-28'; EndDate = '2024-01-01' } }
+        @{ Case = 'a missing display name'; Field = 'displayName'; Arguments = @{ IssuingCompany = 'Microsoft' } }
+    ) {
+        param($Case, $Field, $Arguments)
+
+        $before = (Get-StoredEntry $emulator -Kind certifications).Count
+        $result = New-ProfileCertification -UserId $admin @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $result | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failures[0].Exception.Field | Should -Be $Field
+        $failures[0].Exception.Message | Should -Match $Field
+        $failures[0].TargetObject.UserId | Should -Be $admin
+        (Get-StoredEntry $emulator -Kind certifications).Count | Should -Be $before
+    }
+
+    It 'writes ProfileCertificationNotFound for an unknown user' {
+        New-ProfileCertification -UserId 'nobody@contoso.com' -DisplayName 'Lost' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # Graph's error JSON, as Invoke-RestMethod users find it.
+        ($failures[0].ErrorDetails.Message | ConvertFrom-Json).code | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'New-ProfileCertification from CSV' {
+    BeforeAll {
+        $script:csv = Join-Path $TestDrive 'certifications.csv'
+        @(
+            [pscustomobject]@{ UserId = 'adele.vance@contoso.com'; DisplayName = 'CSV one'; IssuedDate = '2024-03-01'; EndDate = '2026-03-01'; AllowedAudiences = 'organization'; IsSearchable = 'true' }
+            [pscustomobject]@{ UserId = 'adele.vance@contoso.com'; DisplayName = 'CSV bad date'; IssuedDate = '2024-13-01'; EndDate = ''; AllowedAudiences = ''; IsSearchable = '' }
+            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = ''; IssuedDate = '2024-03-01'; EndDate = ''; AllowedAudiences = ''; IsSearchable = '' }
+            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = 'CSV bad audience'; IssuedDate = ''; EndDate = ''; AllowedAudiences = 'galaxy'; IsSearchable = 'false' }
+            [pscustomobject]@{ UserId = 'ann_fabrikam.com#EXT#@contoso.com'; DisplayName = 'CSV guest'; IssuedDate = '2023-05-05'; EndDate = ''; AllowedAudiences = 'everyone'; IsSearchable = 'false' }
+        ) | Export-Csv -Path $script:csv -NoTypeInformation
+    }
+
+    It 'creates the good rows, one error per bad row, with the row as target' {
+        $created = Import-Csv $csv | New-ProfileCertification -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $created.DisplayName | Should -Be @('CSV one', 'CSV guest')
+        $created[0].UserId | Should -Be 'adele.vance@contoso.com'
+        $created[0].IsSearchable | Should -BeTrue
+        $created[1].IsSearchable | Should -BeFalse
+
+        $failures.Count | Should -Be 3
+        $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*' }
+        $failures.Exception.Field | Should -Be @('issuedDate', 'displayName', 'allowedAudiences')
+        $failures[0].TargetObject.displayName | Should -Be 'CSV bad date'
+
+        (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).displayName | Should -Be @('CSV one')
+        (Get-StoredEntry $emulator -User 'megan.bowen@contoso.com' -Kind certifications) | Should -BeNullOrEmpty
+        (Get-StoredEntry $emulator -User 'ann_fabrikam.com#EXT#@contoso.com' -Kind certifications).displayName | Should -Contain 'CSV guest'
+    }
+
+    It 'creates nothing with -WhatIf' {
+        $before = (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).Count
+        Import-Csv $csv | New-ProfileCertification -WhatIf -ErrorAction SilentlyContinue
+        (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).Count | Should -Be $before
+    }
+}
+
+Describe 'Get-ProfileCertification' {
+    BeforeAll {
+        $script:user = 'megan.bowen@contoso.com'
+        $script:made = foreach ($n in 1..5) {
+            New-ProfileCertification -UserId $user -DisplayName "Get $n" -IssuingCompany ($n % 2 ? 'Microsoft' : 'Cisco') -IssuedDate "2024-0$n-01"
+        }
+    }
+
+    It 'lists every certification of the user' {
+        $all = Get-ProfileCertification -UserId $user
+        $all.Count | Should -Be 5
+        $all | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'GraphProfile.Certification' }
+        (Get-ProfileCertification -UserId $user -All).Count | Should -Be 5
+    }
+
+    It 'limits the count with -Top' {
+        (Get-ProfileCertification -UserId $user -Top 2).Count | Should -Be 2
+    }
+
+    It 'filters with -Filter' {
+        $found = Get-ProfileCertification -UserId $user -Filter "issuingCompany eq 'Cisco'"
+        $found.DisplayName | Sort-Object | Should -Be @('Get 2', 'Get 4')
+    }
+
+    It 'selects fields with -Property' {
+        $found = Get-ProfileCertification -UserId $user -Property DisplayName -Top 1
+        $found.PSObject.Properties.Name | Should -Contain 'DisplayName'
+        $found.PSObject.Properties.Name | Should -Not -Contain 'IssuingCompany'
+    }
+
+    It 'reads one by -Id, also from the pipeline' {
+        $one = Get-ProfileCertification -UserId $user -Id $made[2].Id
+        $one.DisplayName | Should -Be 'Get 3'
+        ($made[2] | Get-ProfileCertification).DisplayName | Should -Be 'Get 3'
+    }
+
+    It 'writes ProfileCertificationNotFound for an unknown id' {
+        Get-ProfileCertification -UserId $user -Id 'no-such-id' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
+        $failures[0].Exception.HttpStatus | Should -Be 404
+    }
+
+    It 'shows each request with -Verbose, and never the token' {
+        $token = Get-TestToken $emulator
+        Connect-GraphProfile -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphUrl $emulator.GraphUrl
+        $verbose = Get-ProfileCertification -UserId $user -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose | Should -Not -BeNullOrEmpty
+        ($verbose.Message -join "`n") | Should -Match 'GET'
+        ($verbose.Message -join "`n") | Should -Not -Match ([regex]::Escape($token.Substring(0, 20)))
+    }
+
+    It 'has a default table view with title, issuer and dates' {
+        $table = Get-ProfileCertification -UserId $user -Top 1 | Format-Table | Out-String
+        $table | Should -Match 'DisplayName'
+        $table | Should -Match 'Issuer'
+        $table | Should -Match 'IssuedDate'
+        $table | Should -Match 'EndDate'
+        $table | Should -Match '2024-0\d-01'
+    }
+}
+
+Describe 'Update-ProfileCertification' {
+    BeforeAll {
+        $script:entry = New-ProfileCertification -UserId $admin -DisplayName 'To update' -IssuedDate 2025-04-28 -EndDate 2027-04-29 -Description 'old'
+    }
+
+    It 'changes only the fields given' {
+        $updated = Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate ([datetime]'2028-04-29')
+        $updated.EndDate | Should -Be ([datetime]'2028-04-29')
+        $updated.Description | Should -Be 'old'
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id
+        $stored.endDate | Should -Be '2028-04-29'
+        $stored.issuedDate | Should -Be '2025-04-28'
+    }
+
+    It 'clears fields with -Clear' {
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -Clear Description | Out-Null
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id
+        $stored.description | Should -BeNullOrEmpty
+    }
+
+    It 'updates what Get- found, through the pipeline' {
+        $updated = Get-ProfileCertification -UserId $admin -Id $entry.Id | Update-ProfileCertification -WebUrl 'https://example.com/cert'
+        $updated.WebUrl | Should -Be 'https://example.com/cert'
+        $updated.EndDate | Should -Be ([datetime]'2028-04-29')
+    }
+
+    It 'changes nothing with -WhatIf' {
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -DisplayName 'Renamed' -WhatIf
+        (Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id).displayName | Should -Be 'To update'
+    }
+
+    It 'refuses an end before the start with ProfileCertificationValidation' {
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+    }
+
+    It 'writes ProfileCertificationNotFound for an unknown id' {
+        Update-ProfileCertification -UserId $admin -Id 'missing' -Description 'x' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
+    }
+}
+
+Describe 'Remove-ProfileCertification' {
+    It 'deletes, and -PassThru says what' {
+        $entry = New-ProfileCertification -UserId $admin -DisplayName 'To remove'
+        $removed = Remove-ProfileCertification -UserId $admin -Id $entry.Id -Confirm:$false -PassThru
+        $removed.Id | Should -Be $entry.Id
+        $removed.Kind | Should -Be 'certifications'
+        (Get-StoredEntry $emulator -Kind certifications).id | Should -Not -Contain $entry.Id
+    }
+
+    It 'deletes what Get- found, and goes on past a failed item' {
+        $user = 'adele.vance@contoso.com'
+        $entries = 1..3 | ForEach-Object { New-ProfileCertification -UserId $user -DisplayName "Batch $_" }
+        $items = @($entries[0], [pscustomobject]@{ UserId = $user; Id = 'missing' }, $entries[2])
+        $items | Remove-ProfileCertification -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
+        $left = (Get-StoredEntry $emulator -User $user -Kind certifications).id
+        $left | Should -Contain $entries[1].Id
+        $left | Should -Not -Contain $entries[0].Id
+        $left | Should -Not -Contain $entries[2].Id
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $entry = New-ProfileCertification -UserId $admin -DisplayName 'Kept'
+        Remove-ProfileCertification -UserId $admin -Id $entry.Id -WhatIf
+        (Get-StoredEntry $emulator -Kind certifications).id | Should -Contain $entry.Id
+    }
+}

@@ -1,0 +1,60 @@
+# The module as installed: manifest, exports, the native library, and conventions.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:manifestPath = Get-TestModulePath
+    Import-Module $manifestPath -Force
+    $script:module = Get-Module GraphProfile
+}
+
+Describe 'GraphProfile module' {
+    It 'has a valid manifest for PowerShell 7.2 and later' {
+        $manifest = Test-ModuleManifest $manifestPath
+        $manifest.PowerShellVersion | Should -Be ([version]'7.2')
+    }
+
+    It 'exports exactly the listed commands, with approved verbs' {
+        $expected = @(
+            'Connect-GraphProfile', 'Disconnect-GraphProfile', 'Get-GraphProfileContext'
+            'Get-ProfileCertification', 'New-ProfileCertification', 'Update-ProfileCertification', 'Remove-ProfileCertification'
+            'Get-ProfileAward', 'New-ProfileAward', 'Update-ProfileAward', 'Remove-ProfileAward'
+            'Get-ProfileFacet', 'New-ProfileFacet', 'Update-ProfileFacet', 'Remove-ProfileFacet'
+        )
+        @($module.ExportedCommands.Keys | Sort-Object) | Should -Be @($expected | Sort-Object)
+        $approved = (Get-Verb).Verb
+        foreach ($command in $module.ExportedCommands.Values) {
+            $approved | Should -Contain $command.Verb
+        }
+    }
+
+    It 'loads the native library from runtimes/<rid>/native inside the module' {
+        $rid = [GraphProfile.Native.NativeLibraryLoader]::RuntimeIdentifier
+        $file = [GraphProfile.Native.NativeLibraryLoader]::FileName
+        Join-Path $module.ModuleBase "runtimes/$rid/native/$file" | Should -Exist
+        [GraphProfile.Native.NativeLibraryLoader]::LibraryVersion | Should -Match '^\d+\.\d+\.\d+'
+        [GraphProfile.Native.NativeLibraryLoader]::LoadedPath | Should -BeLike "$($module.ModuleBase)*"
+    }
+
+    It 'offers -WhatIf and -Confirm on every command that changes something' {
+        foreach ($name in $module.ExportedCommands.Keys | Where-Object { $_ -match '^(New|Update|Remove)-' }) {
+            $command = Get-Command $name
+            $command.Parameters.Keys | Should -Contain 'WhatIf'
+            $command.Parameters.Keys | Should -Contain 'Confirm'
+            $binding = $command.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+            $expected = if ($name -like 'Remove-*') { 'High' } else { 'Medium' }
+            "$($binding.ConfirmImpact)" | Should -Be $expected -Because $name
+        }
+    }
+
+    It 'completes -AllowedAudiences and -Kind with Tab' {
+        $completion = TabExpansion2 -inputScript 'New-ProfileCertification -AllowedAudiences org' -cursorColumn 47
+        $completion.CompletionMatches.CompletionText | Should -Contain 'organization'
+        $completion = TabExpansion2 -inputScript 'Get-ProfileFacet -Kind cert' -cursorColumn 27
+        $completion.CompletionMatches.CompletionText | Should -Contain 'certifications'
+    }
+
+    It 'imports again in the same session' {
+        { Import-Module $manifestPath -Force } | Should -Not -Throw
+        { Remove-Module GraphProfile; Import-Module $manifestPath } | Should -Not -Throw
+    }
+}
