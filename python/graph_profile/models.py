@@ -341,7 +341,7 @@ _CLASS_NAMES: Final = {
     "emails": "Email",
     "interests": "Interest",
     "languages": "Language",
-    "names": "Name",
+    "names": "PersonName",
     "notes": "Note",
     "patents": "Patent",
     "phones": "Phone",

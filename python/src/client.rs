@@ -388,3 +388,19 @@ pub fn check_patch(py: Python<'_>, facet: &str, patch_json: &str) -> PyResult<St
     let checked = parse_facet(facet).and_then(|kind| checked_patch(kind, patch_json));
     checked.map(|v| to_text(&v)).map_err(|e| to_py_err(py, e))
 }
+
+/// The `.default` scope of the Graph host a configuration points at
+/// (`https://graph.microsoft.com/.default`), for token callables that take scopes.
+#[pyfunction]
+pub fn default_scope(py: Python<'_>, config_json: &str) -> PyResult<String> {
+    let url = ClientConfig::from_json(config_json).and_then(|c| c.resolved_graph_url());
+    let url = url.map_err(|e| to_py_err(py, e))?;
+    Ok(format!("{}/.default", url.origin().ascii_serialization()))
+}
+
+/// The collection name of a facet named in any letter case (`"Skills"` is
+/// `"skills"`); an unknown name is a validation error naming the field `facet`.
+#[pyfunction]
+pub fn check_facet(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    parse_facet(name).map(FacetKind::collection).map_err(|e| to_py_err(py, e))
+}

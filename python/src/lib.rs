@@ -12,19 +12,35 @@ mod errors;
 mod runtime;
 mod schema;
 
+use std::sync::OnceLock;
+
 use pyo3::prelude::*;
+
+static LOG_RESET: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
+
+/// Forgets the cached Python logger levels, so `logging` settings made since take
+/// effect.  The package calls it whenever a client is made.
+#[pyfunction]
+fn reset_log_cache() {
+    if let Some(handle) = LOG_RESET.get() {
+        handle.reset();
+    }
+}
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     // Rust log records (and the core's tracing events, through tracing's `log`
     // feature) go to Python's `logging`, under loggers named after the Rust module
     // path: `graph_profile.client`, ... all children of `graph_profile`.
-    pyo3_log::init();
+    let _ = LOG_RESET.set(pyo3_log::init());
 
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::Pages>()?;
     module.add_function(wrap_pyfunction!(client::check_draft, module)?)?;
     module.add_function(wrap_pyfunction!(client::check_patch, module)?)?;
+    module.add_function(wrap_pyfunction!(client::check_facet, module)?)?;
+    module.add_function(wrap_pyfunction!(client::default_scope, module)?)?;
     module.add_function(wrap_pyfunction!(schema::facet_schema, module)?)?;
+    module.add_function(wrap_pyfunction!(reset_log_cache, module)?)?;
     Ok(())
 }

@@ -1,0 +1,212 @@
+"""The asyncio client: ``AsyncClient`` and ``AsyncFacetApi``, the same operations as
+``Client``, awaited.  The work runs on the package's tokio runtime; cancelling the
+awaiting task cancels the request."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from . import _encode, _native
+from ._config import ClientCredentials, Cloud, DeviceCode, TokenSource, build_native
+from .client import _batch_results, facet_classes
+from .errors import ConfigError, GraphProfileError
+from .models import (
+    Award,
+    AwardDraft,
+    AwardPatch,
+    Certification,
+    CertificationDraft,
+    CertificationPatch,
+    Draft,
+    Entry,
+    Patch,
+)
+
+__all__ = ["AsyncClient", "AsyncFacetApi"]
+
+E = TypeVar("E", bound=Entry)
+D = TypeVar("D", bound=Draft)
+P = TypeVar("P", bound=Patch)
+
+
+class AsyncFacetApi(Generic[E, D, P]):
+    """The entries of one facet of one user, awaited.  ``async for`` over it yields
+    every entry, fetching pages as it goes."""
+
+    def __init__(
+        self,
+        native: _native.NativeClient,
+        facet: str,
+        user: str,
+        entry: type[E],
+        draft: type[D],
+        patch: type[P],
+    ) -> None:
+        self._native = native
+        #: The facet's collection name (``"certifications"``).
+        self.facet = facet
+        #: The user: ``"me"``, an object id or a user principal name.
+        self.user = user
+        self._entry = entry
+        self._draft = draft
+        self._patch = patch
+
+    def __repr__(self) -> str:
+        return f"AsyncFacetApi({self.facet!r}, user={self.user!r})"
+
+    async def list(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        filter: str | None = None,
+        orderby: str | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+    ) -> builtins.list[E]:
+        """Every entry, across all pages."""
+        query = _encode.query(select, filter, orderby, top, skip)
+        text: str = await self._native.list_async(self.facet, self.user, query)
+        return _encode.entries(self._entry, text)
+
+    async def pages(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        filter: str | None = None,
+        orderby: str | None = None,
+        top: int | None = None,
+        skip: int | None = None,
+    ) -> AsyncIterator[builtins.list[E]]:
+        """The entries page by page, each fetched when the iteration reaches it."""
+        query = _encode.query(select, filter, orderby, top, skip)
+        async for text in self._native.pages(self.facet, self.user, query):
+            yield _encode.entries(self._entry, text)
+
+    async def __aiter__(self) -> AsyncIterator[E]:
+        async for page in self.pages():
+            for entry in page:
+                yield entry
+
+    async def get(self, id: str, *, select: Sequence[str] | None = None) -> E:
+        """One entry by id.  Raises ``NotFoundError`` when there is none."""
+        select_list = _encode.select_list(select)
+        text: str = await self._native.get_async(self.facet, self.user, id, select_list)
+        return _encode.entry(self._entry, text)
+
+    async def create(self, draft: D | E | Mapping[str, Any]) -> E:
+        """Creates an entry (validated first, never applied twice) and returns it."""
+        body = _encode.body(self.facet, "draft", draft)
+        text: str = await self._native.create_async(self.facet, self.user, body)
+        return _encode.entry(self._entry, text)
+
+    async def update(self, id: str, patch: P | Mapping[str, Any]) -> E:
+        """Changes the fields the patch sets (``None`` clears one); returns the entry."""
+        body = _encode.body(self.facet, "patch", patch)
+        text: str = await self._native.update_async(self.facet, self.user, id, body)
+        return _encode.entry(self._entry, text)
+
+    async def delete(self, id: str) -> None:
+        """Deletes an entry."""
+        await self._native.delete_async(self.facet, self.user, id)
+
+    async def create_many(
+        self, drafts: Iterable[D | E | Mapping[str, Any]]
+    ) -> builtins.list[E | GraphProfileError]:
+        """Creates many entries through JSON batching; each result is the entry or the
+        error of that one draft."""
+        items = [(None, _encode.body(self.facet, "draft", d)) for d in drafts]
+        return await self._batch("create", items)
+
+    async def update_many(
+        self, patches: Mapping[str, P | Mapping[str, Any]]
+    ) -> builtins.list[E | GraphProfileError]:
+        """Updates many entries (id to patch) through JSON batching; results in order."""
+        items = [(i, _encode.body(self.facet, "patch", p)) for i, p in patches.items()]
+        return await self._batch("update", items)
+
+    async def delete_many(self, ids: Iterable[str]) -> builtins.list[GraphProfileError | None]:
+        """Deletes many entries through JSON batching; ``None`` for each success."""
+        results = await self._batch("delete", [(i, None) for i in ids])
+        return [r if isinstance(r, GraphProfileError) else None for r in results]
+
+    async def _batch(
+        self, op: str, items: Sequence[tuple[str | None, str | None]]
+    ) -> builtins.list[E | GraphProfileError]:
+        if not items:
+            return []
+        requests = _encode.batch_items(self.facet, self.user, op, items)
+        rows = await self._native.batch_async(requests)
+        return _batch_results(self._entry, rows)
+
+
+class AsyncClient:
+    """The asyncio form of :class:`graph_profile.Client`, with the same settings.
+    Use it with ``async with``, or call ``await close()``."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        token_provider: TokenSource | None = None,
+        client_credentials: ClientCredentials | None = None,
+        device_code: DeviceCode | None = None,
+        cloud: Cloud = "global",
+        graph_url: str | None = None,
+        authority_url: str | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        max_concurrency: int | None = None,
+    ) -> None:
+        self._native: _native.NativeClient | None = build_native(
+            token=token,
+            token_provider=token_provider,
+            client_credentials=client_credentials,
+            device_code=device_code,
+            cloud=cloud,
+            graph_url=graph_url,
+            authority_url=authority_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+        )
+
+    def _open(self) -> _native.NativeClient:
+        if self._native is None:
+            raise ConfigError("the client is closed")
+        return self._native
+
+    def facet(self, name: str, user: str = "me") -> AsyncFacetApi[Entry, Draft, Patch]:
+        """The entries of any of the 19 facets, by collection name (``"skills"``)."""
+        facet, entry, draft, patch = facet_classes(name)
+        return AsyncFacetApi(self._open(), facet, user, entry, draft, patch)
+
+    def certifications(
+        self, user: str = "me"
+    ) -> AsyncFacetApi[Certification, CertificationDraft, CertificationPatch]:
+        """The user's certifications."""
+        native = self._open()
+        return AsyncFacetApi(
+            native, "certifications", user, Certification, CertificationDraft, CertificationPatch
+        )
+
+    def awards(self, user: str = "me") -> AsyncFacetApi[Award, AwardDraft, AwardPatch]:
+        """The user's awards."""
+        return AsyncFacetApi(self._open(), "awards", user, Award, AwardDraft, AwardPatch)
+
+    async def close(self) -> None:
+        """Lets go of the connections.  Calls after this raise ``ConfigError``."""
+        self._native = None
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
