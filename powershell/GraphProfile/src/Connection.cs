@@ -68,10 +68,11 @@ namespace GraphProfile.Native
             token = string.IsNullOrEmpty(value) ? null : value;
         }
 
-        /// <summary>Starts listing a facet; <paramref name="queryJson"/> may be null.</summary>
+        /// <summary>Starts listing a facet; <paramref name="queryJson"/> may be null or empty.</summary>
         public NativeCall List(string user, string facet, string queryJson)
         {
             IntPtr handle = Handle();
+            queryJson = Optional(queryJson);
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
@@ -80,10 +81,11 @@ namespace GraphProfile.Native
             });
         }
 
-        /// <summary>Starts reading one entry; <paramref name="selectJson"/> may be null.</summary>
+        /// <summary>Starts reading one entry; <paramref name="selectJson"/> may be null or empty.</summary>
         public NativeCall Get(string user, string facet, string id, string selectJson)
         {
             IntPtr handle = Handle();
+            selectJson = Optional(selectJson);
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
@@ -152,6 +154,15 @@ namespace GraphProfile.Native
                 token = null;
                 self.Free();
             }
+        }
+
+        /// <summary>
+        /// NULL for an optional JSON argument left out: PowerShell passes $null to a string
+        /// parameter as "", which the library would read as broken JSON.
+        /// </summary>
+        private static string Optional(string json)
+        {
+            return string.IsNullOrEmpty(json) ? null : json;
         }
 
         private IntPtr Handle()
