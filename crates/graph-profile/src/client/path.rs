@@ -35,6 +35,9 @@ impl UserRef {
             UserRef::User(user) if user.trim().is_empty() => {
                 Err(Error::validation(None, "user", "must not be empty"))
             }
+            UserRef::User(user) if is_dot_segment(user) => {
+                Err(Error::validation(None, "user", format!("'{user}' is not a user")))
+            }
             UserRef::User(user) if user.starts_with('$') => {
                 let quoted = user.replace('\'', "''");
                 Ok(format!("/users('{}')", utf8_percent_encode(&quoted, IN_QUOTES)))
@@ -94,13 +97,15 @@ const SEGMENT_KEEP_AT: &AsciiSet = &SEGMENT.remove(b'@');
 /// Inside `('…')` the quotes (already doubled) and a leading `$` stay as they are.
 const IN_QUOTES: &AsciiSet = &SEGMENT_KEEP_AT.remove(b'\'').remove(b'$');
 
-/// Percent-encodes one path segment.  `.` and `..` are encoded too, so that no URL
-/// parser folds them away and the request lands on another resource.
+/// Percent-encodes one path segment.
 pub fn encode_segment(segment: &str) -> String {
-    if segment.bytes().all(|b| b == b'.') {
-        return segment.replace('.', "%2E");
-    }
     utf8_percent_encode(segment, SEGMENT_KEEP_AT).to_string()
+}
+
+/// `.` and `..` cannot be sent as a segment in any spelling: URL parsers fold them
+/// (`%2E%2E` too) and the request would land on another resource.
+fn is_dot_segment(segment: &str) -> bool {
+    segment == "." || segment == ".."
 }
 
 /// `/profile/{facet}` below a user.
@@ -112,6 +117,9 @@ pub(crate) fn facet_path(user: &UserRef, kind: FacetKind) -> Result<String, Erro
 pub(crate) fn entry_path(user: &UserRef, kind: FacetKind, id: &str) -> Result<String, Error> {
     if id.trim().is_empty() {
         return Err(Error::validation(Some(kind), "id", "must not be empty"));
+    }
+    if is_dot_segment(id) {
+        return Err(Error::validation(Some(kind), "id", format!("'{id}' is not an entry id")));
     }
     Ok(format!("{}/{}", facet_path(user, kind)?, encode_segment(id)))
 }
@@ -151,7 +159,6 @@ mod tests {
             ("o'brien", "o%27brien"),
             ("zoë", "zo%C3%AB"),
             ("a b", "a%20b"),
-            ("..", "%2E%2E"),
             ("$x", "%24x"),
         ];
         for (raw, encoded) in cases {
@@ -160,8 +167,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_user_or_id_is_refused() {
+    fn empty_or_dot_user_or_id_is_refused() {
         assert_eq!(UserRef::new(" ").path().unwrap_err().field(), Some("user"));
+        assert_eq!(UserRef::new("..").path().unwrap_err().field(), Some("user"));
+        let error = entry_path(&UserRef::Me, FacetKind::Awards, ".").unwrap_err();
+        assert_eq!(error.field(), Some("id"));
         let error = entry_path(&UserRef::Me, FacetKind::Awards, "").unwrap_err();
         assert_eq!(error.field(), Some("id"));
     }
@@ -169,6 +179,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_segment_stays_one_segment_and_decodes_back(raw in "\\PC{1,40}") {
+            prop_assume!(!is_dot_segment(&raw));
             let encoded = encode_segment(&raw);
             let url = url::Url::parse(&format!("https://h/beta/users/{encoded}/profile")).unwrap();
             let segments: Vec<_> = url.path_segments().unwrap().collect();
