@@ -64,7 +64,7 @@ Describe 'ProfileAward commands' {
     }
 
     It 'has a default table view with title, issuer and date' {
-        $table = Get-ProfileAward -UserId 'megan.bowen@contoso.com' | Format-Table | Out-String
+        $table = Get-ProfileAward -UserId 'megan.bowen@contoso.com' | Format-Table | Out-String -Width 160
         $table | Should -Match 'Issuer'
         $table | Should -Match '2019-09-09'
     }

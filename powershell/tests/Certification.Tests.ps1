@@ -191,7 +191,7 @@ Describe 'Get-ProfileCertification' {
     }
 
     It 'has a default table view with title, issuer and dates' {
-        $table = Get-ProfileCertification -UserId $user -Top 1 | Format-Table | Out-String
+        $table = Get-ProfileCertification -UserId $user -Top 1 | Format-Table | Out-String -Width 160
         $table | Should -Match 'DisplayName'
         $table | Should -Match 'Issuer'
         $table | Should -Match 'IssuedDate'

@@ -31,20 +31,22 @@ Describe 'Connect-GraphProfile' {
     }
 
     It 'asks -TokenProvider on the pipeline thread as each command starts' {
-        $script:calls = 0
-        $script:threads = [System.Collections.Generic.List[int]]::new()
-        $emulatorForProvider = $emulator
+        $state = [pscustomobject]@{
+            Calls    = 0
+            Threads  = [System.Collections.Generic.List[int]]::new()
+            Emulator = $emulator
+        }
         Connect-GraphProfile -GraphUrl $emulator.GraphUrl -TokenProvider {
-            $script:calls++
-            $script:threads.Add([System.Threading.Thread]::CurrentThread.ManagedThreadId)
-            ConvertTo-SecureString (Get-TestToken $emulatorForProvider) -AsPlainText -Force
+            $state.Calls++
+            $state.Threads.Add([System.Threading.Thread]::CurrentThread.ManagedThreadId)
+            ConvertTo-SecureString (Get-TestToken $state.Emulator) -AsPlainText -Force
         }.GetNewClosure()
 
         Get-ProfileCertification -UserId admin@contoso.com -ErrorAction Stop | Out-Null
         Get-ProfileAward -UserId admin@contoso.com -ErrorAction Stop | Out-Null
-        $script:calls | Should -BeGreaterOrEqual 2
-        $script:threads | Should -Not -Contain $null
-        $script:threads | ForEach-Object { $_ | Should -Be ([System.Threading.Thread]::CurrentThread.ManagedThreadId) }
+        $state.Calls | Should -BeGreaterOrEqual 2
+        $pipelineThread = [System.Threading.Thread]::CurrentThread.ManagedThreadId
+        $state.Threads | ForEach-Object { $_ | Should -Be $pipelineThread }
     }
 
     It 'connects with client credentials' {
@@ -68,10 +70,12 @@ Describe 'Connect-GraphProfile' {
 
     It 'signs in with -DeviceCode, showing the code and the URL' {
         $module = Get-TestModulePath
+        $graphUrl = $emulator.GraphUrl
+        $authorityUrl = $emulator.BaseUrl
         $job = Start-ThreadJob -ScriptBlock {
             Import-Module $using:module
             Connect-GraphProfile -DeviceCode -ClientId 'device-test' -TenantId 'organizations' `
-                -GraphUrl $using:emulator.GraphUrl -AuthorityUrl $using:emulator.BaseUrl
+                -GraphUrl $using:graphUrl -AuthorityUrl $using:authorityUrl
             (Get-GraphProfileContext).AuthType
             Get-ProfileCertification -ErrorAction Stop | Measure-Object | ForEach-Object Count
         }

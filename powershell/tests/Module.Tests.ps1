@@ -47,10 +47,12 @@ Describe 'GraphProfile module' {
     }
 
     It 'completes -AllowedAudiences and -Kind with Tab' {
-        $completion = TabExpansion2 -inputScript 'New-ProfileCertification -AllowedAudiences org' -cursorColumn 47
-        $completion.CompletionMatches.CompletionText | Should -Contain 'organization'
-        $completion = TabExpansion2 -inputScript 'Get-ProfileFacet -Kind cert' -cursorColumn 27
-        $completion.CompletionMatches.CompletionText | Should -Contain 'certifications'
+        $line = 'New-ProfileCertification -AllowedAudiences org'
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Be @('organization')
+        $line = 'Get-ProfileFacet -Kind cert'
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Be @('certifications')
     }
 
     It 'imports again in the same session' {

@@ -1,0 +1,113 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    The PowerShell benchmarks of issue 7, against the emulator; writes a Markdown table.
+
+.DESCRIPTION
+    1. Import-Module GraphProfile time beyond a bare pwsh start (separate processes,
+       median of -Runs), and beyond a pwsh that has already imported a module (what an
+       interactive session with PSReadLine pays).
+    2. Get-ProfileCertification of one entry versus Invoke-RestMethod with a hand-built
+       request to the same emulator, in the same run, interleaved.
+    3. 1,000 certifications piped from CSV into New-ProfileCertification, and the same
+       rows through a hand-built Invoke-RestMethod loop.
+
+    Run after powershell/build.ps1 and `cargo build -p graph-profile-cli`.
+#>
+[CmdletBinding()]
+param(
+    [int] $Runs = 7,
+    [int] $Reads = 200,
+    [int] $Rows = 1000
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../tests/TestSupport.psm1') -Force
+$module = Get-TestModulePath
+$pwsh = (Get-Process -Id $PID).Path
+
+function Get-Median([double[]] $Values) {
+    $sorted = $Values | Sort-Object
+    $sorted[[int][math]::Floor($sorted.Count / 2)]
+}
+
+function Measure-Process([string] $Command) {
+    # Wall time of a fresh pwsh running $Command, median of $Runs, in milliseconds.
+    $times = foreach ($run in 1..$Runs) {
+        (Measure-Command { & $pwsh -NoProfile -NonInteractive -Command $Command | Out-Null }).TotalMilliseconds
+    }
+    Get-Median $times
+}
+
+# 1. Import time.
+$bare = Measure-Process 'exit 0'
+$imported = Measure-Process "Import-Module '$module'; exit 0"
+$warm = Measure-Process "Import-Module Microsoft.PowerShell.Utility; exit 0"
+$warmImported = Measure-Process "Import-Module Microsoft.PowerShell.Utility; Import-Module '$module'; exit 0"
+
+# 2 and 3 against one emulator.
+Import-Module $module -Force
+$emulator = Start-TestEmulator
+try {
+    Connect-TestEmulator $emulator
+    $user = 'admin@contoso.com'
+    $entry = New-ProfileCertification -UserId $user -DisplayName 'Benchmark' -IssuedDate 2025-04-28
+    $token = Get-TestToken $emulator
+    $headers = @{ Authorization = "Bearer $token" }
+    $uri = "$($emulator.GraphUrl)/users/$([uri]::EscapeDataString($user))/profile/certifications/$($entry.Id)"
+
+    # Warm both paths, then interleave so both see the same machine load.
+    foreach ($i in 1..20) {
+        $null = Get-ProfileCertification -UserId $user -Id $entry.Id
+        $null = Invoke-RestMethod -Uri $uri -Headers $headers
+    }
+    $moduleTimes = [System.Collections.Generic.List[double]]::new()
+    $restTimes = [System.Collections.Generic.List[double]]::new()
+    foreach ($i in 1..$Reads) {
+        $moduleTimes.Add((Measure-Command { $null = Get-ProfileCertification -UserId $user -Id $entry.Id }).TotalMilliseconds)
+        $restTimes.Add((Measure-Command { $null = Invoke-RestMethod -Uri $uri -Headers $headers }).TotalMilliseconds)
+    }
+    $moduleRead = Get-Median $moduleTimes
+    $restRead = Get-Median $restTimes
+
+    # 3. CSV pipelines, each to its own user so both start from an empty collection.
+    $csv = Join-Path ([System.IO.Path]::GetTempPath()) "graph-profile-bench-$PID.csv"
+    1..$Rows | ForEach-Object {
+        [pscustomobject]@{
+            UserId = 'adele.vance@contoso.com'; DisplayName = "Certification $_"
+            IssuedDate = '2024-01-{0:d2}' -f (($_ % 28) + 1); AllowedAudiences = 'organization'
+        }
+    } | Export-Csv -Path $csv -NoTypeInformation
+    $moduleCsv = (Measure-Command {
+        Import-Csv $csv | New-ProfileCertification | Out-Null
+    }).TotalSeconds
+    $restBase = "$($emulator.GraphUrl)/users/$([uri]::EscapeDataString('megan.bowen@contoso.com'))/profile/certifications"
+    $restCsv = (Measure-Command {
+        foreach ($row in Import-Csv $csv) {
+            $body = @{ displayName = $row.DisplayName; issuedDate = $row.IssuedDate; allowedAudiences = $row.AllowedAudiences }
+            $null = Invoke-RestMethod -Method Post -Uri $restBase -Headers $headers -Body (ConvertTo-Json $body) -ContentType 'application/json'
+        }
+    }).TotalSeconds
+    Remove-Item $csv
+    $stored = (Get-ProfileCertification -UserId 'adele.vance@contoso.com').Count
+}
+finally {
+    Disconnect-GraphProfile
+    Stop-TestEmulator $emulator
+}
+
+$cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String 'model name' | Select-Object -First 1) -replace '.*:\s*', ''
+@"
+Machine: $([System.Environment]::ProcessorCount) cores$(if ($cpu) { ", $cpu" }), PowerShell $($PSVersionTable.PSVersion), debug build of libgraph_profile, emulator on loopback.
+
+| measure | result | target |
+|---|---|---|
+| bare ``pwsh -NoProfile -c exit`` (median of $Runs) | $([math]::Round($bare)) ms | |
+| ``Import-Module GraphProfile`` beyond bare pwsh | $([math]::Round($imported - $bare)) ms | ≤ 300 ms |
+| ``Import-Module GraphProfile`` beyond a pwsh that imported a module already | $([math]::Round($warmImported - $warm)) ms | |
+| ``Get-ProfileCertification -Id`` (one entry, median of $Reads) | $([math]::Round($moduleRead, 2)) ms | |
+| ``Invoke-RestMethod`` of the same entry, hand-built (median of $Reads) | $([math]::Round($restRead, 2)) ms | |
+| ratio module / hand-built | $([math]::Round($moduleRead / $restRead, 2))× | ≤ 1.0× |
+| $Rows certifications: ``Import-Csv \| New-ProfileCertification`` | $([math]::Round($moduleCsv, 2)) s ($([math]::Round($Rows / $moduleCsv)) per s; $stored stored) | |
+| $Rows certifications: hand-built ``Invoke-RestMethod`` loop | $([math]::Round($restCsv, 2)) s ($([math]::Round($Rows / $restCsv)) per s) | |
+"@
