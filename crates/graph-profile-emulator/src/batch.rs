@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use axum::http::header::{CONTENT_TYPE, HeaderName};
+use axum::http::header::{CONTENT_TYPE, HeaderName, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use http_body_util::BodyExt;
@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{GraphError, RequestIds, json_body};
 use crate::graph::{self, Call};
+use crate::journal::BatchItemRecord;
 
 /// Most requests one batch may hold, as the service allows.
 pub const MAX_BATCH_REQUESTS: usize = 20;
@@ -221,12 +222,16 @@ async fn run_item(call: &Call<'_>, item: &Item) -> (StatusCode, Value) {
     let state = call.state;
 
     if let Some(error) = state.faults.check_batch_item(&headers, &item.method, &item.url) {
-        state.journal.record_batch_item(
-            &item.method,
-            &item.url,
-            error.status,
-            &ids.client_request_id,
-        );
+        let retry_after = error.headers.iter().find(|(name, _)| name == RETRY_AFTER);
+        state.journal.record_item(BatchItemRecord {
+            method: &item.method,
+            path: &item.url,
+            item_id: Some(&item.id),
+            status: error.status,
+            client_request_id: &ids.client_request_id,
+            retry_after: retry_after.and_then(|(_, value)| value.to_str().ok()),
+            body: None,
+        });
         return (error.status, answer_of_error(&item.id, &error, &ids));
     }
 
@@ -256,13 +261,18 @@ async fn run_item(call: &Call<'_>, item: &Item) -> (StatusCode, Value) {
         Ok(response) => response,
         Err(error) => error.to_response(&ids),
     };
-    state.journal.record_batch_item(
-        &item.method,
-        &item.url,
-        response.status(),
-        &ids.client_request_id,
-    );
-    (response.status(), answer_of_response(&item.id, response).await)
+    let status = response.status();
+    let answer = answer_of_response(&item.id, response).await;
+    state.journal.record_item(BatchItemRecord {
+        method: &item.method,
+        path: &item.url,
+        item_id: Some(&item.id),
+        status,
+        client_request_id: &ids.client_request_id,
+        retry_after: None,
+        body: answer.get("body"),
+    });
+    (status, answer)
 }
 
 /// An item url may name the version (`/beta/users/...`); the batch is already there.

@@ -321,30 +321,9 @@ tokio::task_local! {
 }
 
 impl Journal {
-    /// Records one item of a `$batch` (the batch itself is recorded by the middleware):
-    /// `path` is the item's url under `/beta`; `item_id` the item's `id`;
-    /// `response` the item's answer (its `Retry-After` is remembered as a wait the
-    /// client must honour, and a created entry's `id` is read from its body).
-    pub fn record_batch_item(
-        &self,
-        method: &Method,
-        path: &str,
-        status: StatusCode,
-        client_request_id: &str,
-    ) {
-        self.record_item(BatchItemRecord {
-            method,
-            path,
-            item_id: None,
-            status,
-            client_request_id,
-            retry_after: None,
-            body: None,
-        });
-    }
-
-    /// Records one item of a `$batch` with everything the journal can use; see
-    /// [`BatchItemRecord`].
+    /// Records one item of a `$batch` (the batch itself is recorded by the
+    /// middleware).  The item's `Retry-After` is remembered as a wait its client
+    /// must honour; a created entry's `id` is read from the item's body.
     pub fn record_item(&self, item: BatchItemRecord<'_>) {
         // Items share the batch's arrival; outside a batch request (never, in the
         // emulator) they count as arriving now from an unknown client.

@@ -660,7 +660,8 @@ fn emulator_error(status: StatusCode, message: &str) -> Response {
 ///
 /// `user=UPN|id&scopes=A B` (default `User.ReadWrite.All`) for a delegated
 /// token with a refresh token; `app=CLIENT_ID&roles=A B&tenant=TID` for an
-/// app-only one (`tenant` defaults to the demo tenant); `client_id=` names the
+/// app-only one (`tenant` defaults to the demo tenant; a tenant id not yet known
+/// creates that tenant, empty); `client_id=` names the
 /// application of a delegated token (default the demo application);
 /// `expires_in=SECONDS` (default the configured lifetime; 0 or negative gives
 /// an expired token).
@@ -706,7 +707,24 @@ async fn test_token(State(state): State<AppState>, Query(params): Query<Params>)
         (None, Some(app)) => {
             let tenant_id = param(&params, "tenant").unwrap_or(crate::demo::DEMO_TENANT_ID);
             if !state.store.tenant_exists(tenant_id) {
-                return emulator_error(StatusCode::NOT_FOUND, "tenant: no such tenant");
+                // A new tenant id makes a new, empty tenant: how tests get a
+                // second tenant (its users then come from POST /beta/users).
+                if uuid::Uuid::parse_str(tenant_id).is_err() {
+                    return emulator_error(
+                        StatusCode::BAD_REQUEST,
+                        "tenant: not a tenant id (GUID)",
+                    );
+                }
+                let store = state.store.clone();
+                let id = tenant_id.to_owned();
+                let created =
+                    tokio::task::spawn_blocking(move || store.ensure_tenant(&id, &id)).await;
+                if !matches!(created, Ok(Ok(()))) {
+                    return emulator_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the tenant could not be created",
+                    );
+                }
             }
             let roles = match param(&params, "roles") {
                 Some(roles) => {

@@ -28,7 +28,8 @@
 //!
 //! For tests, `GET /emulator/token?user=UPN&scopes=A B` hands out a delegated
 //! token directly (default scope `User.ReadWrite.All`), and
-//! `GET /emulator/token?app=CLIENT_ID&roles=A B&tenant=TID` an app-only one;
+//! `GET /emulator/token?app=CLIENT_ID&roles=A B&tenant=TID` an app-only one (a
+//! tenant id not yet known creates that tenant: how tests make a second one);
 //! `expires_in=N` (seconds, may be 0 or negative for an expired token).  A
 //! pending device code is approved with `POST /emulator/devicecode/approve`
 //! `{"user_code": "...", "user": "UPN or id"}` (`"deny": true` declines it).

@@ -1,0 +1,268 @@
+//! Throttling, injected faults, latency and the journal, over real HTTP.
+
+mod common;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use common::{Emu, answer};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const SKILLS: &str = "/users/megan.bowen@contoso.com/profile/skills";
+
+impl Emu {
+    async fn configure(&self, config: Value) -> Value {
+        let url = format!("{}/emulator/config", self.emulator.base_url());
+        let response = self.http.post(url).json(&config).send().await.expect("config sent");
+        assert_eq!(response.status(), StatusCode::OK, "config refused");
+        response.json().await.unwrap()
+    }
+
+    async fn journal(&self) -> Vec<Value> {
+        let url = format!("{}/emulator/journal", self.emulator.base_url());
+        let body: Value = self.http.get(url).send().await.unwrap().json().await.unwrap();
+        body["value"].as_array().expect("journal value").clone()
+    }
+
+    async fn clear_journal(&self) {
+        let url = format!("{}/emulator/journal", self.emulator.base_url());
+        let status = self.http.delete(url).send().await.unwrap().status();
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+
+    /// POST a skill with a client-request-id; `Err` when the connection broke
+    /// before a whole answer came.
+    async fn try_create(&self, name: &str, request_id: &str) -> Result<StatusCode, String> {
+        let request = self
+            .http
+            .post(self.url(SKILLS))
+            .bearer_auth(&self.token)
+            .header("client-request-id", request_id)
+            .json(&json!({ "displayName": name }));
+        let response = request.send().await.map_err(|e| format!("send failed: {e:?}"))?;
+        let status = response.status();
+        response.bytes().await.map_err(|e| format!("body failed after {status}: {e:?}"))?;
+        Ok(status)
+    }
+}
+
+/// Seconds a `Retry-After` value asks for.
+fn retry_after_seconds(value: &str) -> f64 {
+    if let Ok(seconds) = value.parse::<f64>() {
+        return seconds;
+    }
+    let at = httpdate::parse_http_date(value).expect("Retry-After is seconds or an HTTP date");
+    at.duration_since(SystemTime::now()).unwrap_or_default().as_secs_f64()
+}
+
+fn names(list: &common::Answer) -> Vec<String> {
+    let values = list.body["value"].as_array().expect("a list");
+    values.iter().map(|entry| entry["displayName"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn writes_are_throttled_and_the_journal_sees_early_retries() {
+    let emu = Emu::start().await;
+    emu.configure(json!({
+        "throttle": {"writesPerSecond": 1, "burst": 2, "retryAfter": "fractional"},
+        "earlyGraceMs": 0
+    }))
+    .await;
+    emu.clear_journal().await;
+
+    for name in ["a", "b"] {
+        assert_eq!(
+            emu.post(SKILLS, json!({ "displayName": name })).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let throttled = emu.post(SKILLS, json!({ "displayName": "c" })).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.error_code(), "TooManyRequests");
+    let value = throttled.headers["retry-after"].to_str().unwrap().to_owned();
+    assert!(value.contains('.'), "fractional form: {value}");
+    let wait = retry_after_seconds(&value);
+    assert!(wait > 0.0 && wait <= 1.0, "{wait}");
+
+    // Reads are counted apart: they still pass.
+    assert_eq!(emu.get(SKILLS).await.status, StatusCode::OK);
+
+    // A write at once is early; one after the wait is not, and passes.
+    let early = emu.post(SKILLS, json!({ "displayName": "c" })).await;
+    assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+    tokio::time::sleep(Duration::from_secs_f64(retry_after_seconds(
+        early.headers["retry-after"].to_str().unwrap(),
+    )))
+    .await;
+    assert_eq!(emu.post(SKILLS, json!({ "displayName": "c" })).await.status, StatusCode::CREATED);
+
+    let journal = emu.journal().await;
+    let writes: Vec<_> = journal.iter().filter(|e| e["method"] == "POST").collect();
+    let statuses: Vec<_> = writes.iter().map(|e| e["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [201, 201, 429, 429, 201]);
+    let early: Vec<_> = writes.iter().map(|e| e["early"].as_bool().unwrap()).collect();
+    assert_eq!(early, [false, false, false, true, false]);
+    assert_eq!(writes[2]["fault"], "throttled");
+    assert_eq!(writes[2]["retryAfter"].as_str(), Some(value.as_str()));
+    assert_eq!(writes[2]["committed"], false);
+    assert_eq!(writes[0]["committed"], true);
+    assert!(writes[0]["entryId"].is_string());
+    assert!(journal.iter().any(|e| e["method"] == "GET" && e["status"] == 200));
+    assert_eq!(names(&emu.get(SKILLS).await), ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn retry_after_comes_in_each_form_and_503_too() {
+    let emu = Emu::start().await;
+    let cases = [
+        (json!({"fault": "throttle", "retryAfterSeconds": 2, "retryAfter": "seconds"}), 429),
+        (json!({"fault": "throttle", "retryAfterSeconds": 1.25, "retryAfter": "fractional"}), 429),
+        (json!({"fault": "throttle", "retryAfterSeconds": 3, "retryAfter": "httpDate"}), 429),
+        (json!({"fault": "throttle", "status": 503, "retryAfterSeconds": 1}), 503),
+        (json!({"fault": "error", "status": 504}), 504),
+    ];
+    for (fault, status) in cases {
+        emu.configure(json!({ "inject": [fault.clone()] })).await;
+        let answer = emu.get(SKILLS).await;
+        assert_eq!(answer.status.as_u16(), status, "{fault}");
+        answer.error_code();
+        let header = answer.headers.get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        match fault["retryAfter"].as_str() {
+            Some("seconds") => assert_eq!(header.as_deref(), Some("2")),
+            Some("fractional") => assert_eq!(header.as_deref(), Some("1.250")),
+            Some("httpDate") => {
+                let wait = retry_after_seconds(&header.expect("date"));
+                assert!((2.0..=4.0).contains(&wait), "{wait}");
+            }
+            _ if status == 504 => assert_eq!(header, None),
+            _ => assert_eq!(header.as_deref(), Some("1")),
+        }
+        // Used up: the next request passes.
+        assert_eq!(emu.get(SKILLS).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn random_errors_repeat_with_the_seed() {
+    let emu = Emu::start().await;
+    let run = || async {
+        emu.configure(json!({"seed": 1234, "errors": {"rate": 0.4, "statuses": [503, 504]}})).await;
+        let mut statuses = Vec::new();
+        for _ in 0..30 {
+            statuses.push(emu.get(SKILLS).await.status.as_u16());
+        }
+        statuses
+    };
+    let first = run().await;
+    let second = run().await;
+    assert_eq!(first, second);
+    assert!(first.contains(&503) && first.contains(&504) && first.contains(&200), "{first:?}");
+
+    emu.configure(json!({"seed": 99})).await;
+    let third = run().await;
+    assert_eq!(first, third, "the run repeats once the same seed is set again");
+    emu.configure(json!({"seed": 5, "errors": {"rate": 0.0}})).await;
+    assert_eq!(emu.get(SKILLS).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn connections_drop_before_and_after_a_write() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"inject": [{"on": "write", "fault": "dropBeforeWrite"}]})).await;
+    emu.clear_journal().await;
+    let lost = emu.try_create("before", "req-before").await;
+    let error = lost.expect_err("no answer");
+    assert!(error.starts_with("send failed"), "no status line either: {error}");
+    assert!(names(&emu.get(SKILLS).await).is_empty(), "nothing was written");
+
+    emu.configure(json!({"inject": [{"on": "write", "fault": "dropAfterWrite"}]})).await;
+    let lost = emu.try_create("after", "req-after").await;
+    let error = lost.expect_err("no answer");
+    assert!(error.starts_with("send failed"), "no status line either: {error}");
+    let listed = emu.get(SKILLS).await;
+    assert_eq!(names(&listed), ["after"], "the write was committed once");
+
+    let journal = emu.journal().await;
+    let before = journal.iter().find(|e| e["clientRequestId"] == "req-before").unwrap();
+    assert_eq!(before["fault"], "dropBeforeWrite");
+    assert_eq!(before["committed"], false);
+    assert!(before["status"].is_null());
+    let after = journal.iter().find(|e| e["clientRequestId"] == "req-after").unwrap();
+    assert_eq!(after["fault"], "dropAfterWrite");
+    assert_eq!(after["committed"], true);
+    assert_eq!(after["status"], 201);
+    assert_eq!(after["entryId"], listed.body["value"][0]["id"]);
+
+    // The server is unharmed: the next write is answered.
+    assert_eq!(emu.post(SKILLS, json!({"displayName": "next"})).await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn latency_is_added() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"latency": {"ms": 300}})).await;
+    let started = Instant::now();
+    assert_eq!(emu.get(SKILLS).await.status, StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    emu.configure(json!({"latency": {"ms": 0}})).await;
+    let started = Instant::now();
+    emu.get(SKILLS).await;
+    assert!(started.elapsed() < Duration::from_millis(250));
+}
+
+#[tokio::test]
+async fn batch_items_are_throttled_one_by_one() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"throttle": {"writesPerSecond": 0.5, "burst": 1}})).await;
+    emu.clear_journal().await;
+    let requests: Vec<Value> = (1..=3)
+        .map(|i| {
+            json!({"id": i.to_string(), "method": "POST", "url": SKILLS,
+                   "headers": {"Content-Type": "application/json"},
+                   "body": {"displayName": format!("s{i}")}})
+        })
+        .collect();
+    let batch = emu.post("/$batch", json!({ "requests": requests })).await;
+    assert_eq!(batch.status, StatusCode::OK, "{}", batch.body);
+    let responses = batch.body["responses"].as_array().unwrap();
+    let mut statuses: Vec<_> = responses.iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 429, 429]);
+    for throttled in responses.iter().filter(|r| r["status"] == 429) {
+        let headers = throttled["headers"].as_object().unwrap();
+        let retry = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after"));
+        let wait: f64 = retry.expect("item Retry-After").1.as_str().unwrap().parse().unwrap();
+        assert!(wait >= 1.0, "{wait}");
+    }
+    assert_eq!(names(&emu.get(SKILLS).await).len(), 1);
+
+    let journal = emu.journal().await;
+    let items: Vec<_> = journal.iter().filter(|e| e["batchItemId"].is_string()).collect();
+    assert_eq!(items.len(), 3, "{journal:#?}");
+    assert_eq!(items.iter().filter(|e| e["committed"] == true).count(), 1);
+    assert!(items.iter().all(|e| e["path"].as_str().unwrap().starts_with("/beta/users/")));
+    let written = items.iter().find(|e| e["status"] == 201).unwrap();
+    assert!(written["entryId"].is_string());
+    assert!(journal.iter().any(|e| e["path"] == "/beta/$batch" && e["status"] == 200));
+}
+
+#[tokio::test]
+async fn bad_config_is_refused_naming_the_field() {
+    let emu = Emu::start().await;
+    let url = format!("{}/emulator/config", emu.emulator.base_url());
+    for (body, field) in [
+        (json!({"errors": {"rate": 3}}), "errors.rate"),
+        (json!({"throttle": {"writesPerSecond": -1}}), "writesPerSecond"),
+        (json!({"thrttle": {}}), "thrttle"),
+        (json!({"auth": {"tokenLifetimeSeconds": 0}}), "tokenLifetimeSeconds"),
+    ] {
+        let response = emu.http.post(&url).json(&body).send().await.unwrap();
+        let answer = answer(response).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(answer.message().contains(field), "{field}: {}", answer.body);
+    }
+    let config: Value = emu.http.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config["errors"]["rate"], 0.0);
+    assert_eq!(config["auth"]["appOnlyWrites"], false);
+    assert_eq!(config["throttle"]["status"], 429);
+}
