@@ -12,6 +12,7 @@ pub mod error;
 mod facet_kind;
 pub mod model;
 pub mod schema;
+pub mod sync;
 pub mod validate;
 
 pub use facet_kind::{FacetKind, UnknownFacet};
