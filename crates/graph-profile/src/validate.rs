@@ -376,4 +376,45 @@ mod tests {
             "certifications.endDate: must not be before issuedDate (2025-04-28)"
         );
     }
+
+    #[test]
+    fn date_times_follow_rfc_3339() {
+        for good in [
+            "2025-04-28T10:11:12Z",
+            "2025-04-28T10:11:12.1234567Z",
+            "2025-04-28t23:59:60z",
+            "2025-04-28T10:11:12+10:00",
+            "2025-04-28T10:11:12.5-05:30",
+        ] {
+            assert_eq!(check_date_time(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "2025-04-28",
+            "2025-04-28 10:11:12Z",
+            "2025-04-28T10:11:12",
+            "2025-04-28T24:00:00Z",
+            "2025-04-28T10:61:00Z",
+            "2025-04-28T10:11:12.Z",
+            "2025-04-28T10:11:12+1000",
+            "2025-02-30T10:11:12Z",
+            "2025-04-28T10:11Z",
+            "2025-04-28T10:11:12Zjunk",
+            "2025-04-28T1é:11:12Z",
+        ] {
+            assert!(check_date_time(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_service_set_date_time_field_is_refused_before_its_format_is_checked() {
+        let err = validate_field(FacetKind::Awards, "lastModifiedDateTime", &json!("yesterday"))
+            .unwrap_err();
+        assert!(err.reason.contains("set by the service"), "{err}");
+    }
+
+    #[test]
+    fn nulls_and_unknown_fields_pass_field_checks() {
+        assert_eq!(validate_field(FacetKind::Awards, "webUrl", &Value::Null), Ok(()));
+        assert_eq!(validate_field(FacetKind::Awards, "futureField", &json!([1, 2])), Ok(()));
+    }
 }
