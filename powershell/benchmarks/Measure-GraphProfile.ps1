@@ -24,7 +24,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../tests/TestSupport.psm1') -Force
 $module = Get-TestModulePath
-$pwsh = (Get-Process -Id $PID).Path
+$pwsh = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source
 
 function Get-Median([double[]] $Values) {
     $sorted = $Values | Sort-Object

@@ -232,8 +232,11 @@ Describe 'Update-ProfileCertification' {
     }
 
     It 'refuses an end before the start with ProfileCertificationValidation' {
+        # The patch alone is valid: the service, knowing the stored issuedDate, refuses it.
         Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+        $failures[0].Exception.Field | Should -Be 'endDate'
+        $failures[0].Exception.HttpStatus | Should -Be 400
     }
 
     It 'writes ProfileCertificationNotFound for an unknown id' {

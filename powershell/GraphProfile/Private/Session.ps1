@@ -16,13 +16,11 @@ function Close-GraphProfileSession {
 }
 
 function Get-ActiveConnection {
-    # The session's native connection, ready for a request: the library's log level follows
-    # the caller's -Verbose, and a token provider is asked for a token when the command
-    # starts (-Refresh) or when the one it gave is old.  Throws when not connected.
-    param(
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [switch] $Refresh
-    )
+    # The session's native connection, ready for a request.  With -Refresh (as a command
+    # starts) the library's log level follows the caller's -Verbose and a token provider is
+    # asked for a token; without, the provider is asked only when its token is old.  Throws
+    # GraphProfileNotConnected when not connected.  A plain function: it runs per item.
+    param([System.Management.Automation.PSCmdlet] $Cmdlet, [switch] $Refresh)
 
     $session = $script:Session
     if (-not $session) {
@@ -34,15 +32,14 @@ function Get-ActiveConnection {
         $Cmdlet.ThrowTerminatingError($record)
     }
 
-    [GraphProfile.Native.MessageQueue]::SetVerbose($VerbosePreference -ne 'SilentlyContinue')
-
-    if ($session.TokenProvider) {
-        $age = [datetime]::UtcNow - $session.TokenFetched
-        if ($Refresh -or $age -gt $script:ProviderTokenLifetime) {
-            # The provider runs here, on the pipeline thread, never on a library thread.
-            $session.Native.SetToken((ConvertTo-PlainToken (& $session.TokenProvider)))
-            $session.TokenFetched = [datetime]::UtcNow
-        }
+    if ($Refresh) {
+        [GraphProfile.Native.MessageQueue]::SetVerbose($VerbosePreference -ne 'SilentlyContinue')
+    }
+    if ($session.TokenProvider -and
+        ($Refresh -or ([datetime]::UtcNow - $session.TokenFetched) -gt $script:ProviderTokenLifetime)) {
+        # The provider runs here, on the pipeline thread, never on a library thread.
+        $session.Native.SetToken((ConvertTo-PlainToken (& $session.TokenProvider)))
+        $session.TokenFetched = [datetime]::UtcNow
     }
     $session.Native
 }

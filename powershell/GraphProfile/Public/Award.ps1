@@ -5,8 +5,8 @@ $script:AwardFields = @(
     'DisplayName', 'Description', 'IssuedDate', 'IssuingAuthority', 'WebUrl', 'ThumbnailUrl',
     'AllowedAudiences', 'IsSearchable'
 )
-$script:AwardDates = @('issuedDate')
-$script:AwardTypes = @('GraphProfile.Award')
+$script:Award = [GraphProfile.FacetCommand]::new(
+    'awards', 'ProfileAward', @('GraphProfile.Award'), @('issuedDate'))
 
 function Get-ProfileAward {
     <#
@@ -78,14 +78,11 @@ function Get-ProfileAward {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Get-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'awards' `
-            -Noun 'ProfileAward' -TypeNames $script:AwardTypes `
-            -DateFields $script:AwardDates -UserId $UserId -Id $Id -Top $Top `
-            -Filter $Filter -Property $Property
+        [GraphProfile.Operations]::Get($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+            $UserId, $Id, $Top, $Filter, $Property)
     }
 }
 
@@ -189,19 +186,16 @@ function New-ProfileAward {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $draft = ConvertTo-ProfileBody -Bound $PSBoundParameters -Fields $script:AwardFields
-        $target = [pscustomobject]$draft
-        $target | Add-Member -NotePropertyName UserId -NotePropertyValue $UserId
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create award '$DisplayName'")) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        New-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'awards' `
-            -Noun 'ProfileAward' -TypeNames $script:AwardTypes `
-            -DateFields $script:AwardDates -UserId $UserId -Draft $draft -Target $target
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $script:AwardFields, $null)
+        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
+        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+            $UserId, $draft, $null, $target)
     }
 }
 
@@ -309,21 +303,16 @@ function Update-ProfileAward {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $patch = ConvertTo-ProfileBody -Bound $PSBoundParameters `
-            -Fields $script:AwardFields -Clear $Clear
-        $target = [pscustomobject]$patch
-        $target | Add-Member -NotePropertyMembers @{ UserId = $UserId; Id = $Id }
         if (-not $PSCmdlet.ShouldProcess("award '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Update-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'awards' `
-            -Noun 'ProfileAward' -TypeNames $script:AwardTypes `
-            -DateFields $script:AwardDates -UserId $UserId -Id $Id -Patch $patch `
-            -Target $target
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $script:AwardFields, $Clear)
+        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
+        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+            $UserId, $Id, $patch, $null, $target)
     }
 }
 
@@ -369,14 +358,13 @@ function Remove-ProfileAward {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
         if (-not $PSCmdlet.ShouldProcess("award '$Id' of user '$UserId'", 'Remove')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Remove-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'awards' `
-            -Noun 'ProfileAward' -UserId $UserId -Id $Id -PassThru:$PassThru
+        [GraphProfile.Operations]::Remove($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+            $UserId, $Id, $PassThru.IsPresent)
     }
 }

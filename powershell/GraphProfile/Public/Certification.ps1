@@ -6,8 +6,9 @@ $script:CertificationFields = @(
     'IssuedDate', 'StartDate', 'EndDate', 'WebUrl', 'ThumbnailUrl', 'AllowedAudiences',
     'IsSearchable'
 )
-$script:CertificationDates = @('issuedDate', 'startDate', 'endDate')
-$script:CertificationTypes = @('GraphProfile.Certification')
+$script:Certification = [GraphProfile.FacetCommand]::new(
+    'certifications', 'ProfileCertification', @('GraphProfile.Certification'),
+    @('issuedDate', 'startDate', 'endDate'))
 
 function Get-ProfileCertification {
     <#
@@ -80,14 +81,11 @@ function Get-ProfileCertification {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Get-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'certifications' `
-            -Noun 'ProfileCertification' -TypeNames $script:CertificationTypes `
-            -DateFields $script:CertificationDates -UserId $UserId -Id $Id -Top $Top `
-            -Filter $Filter -Property $Property
+        [GraphProfile.Operations]::Get($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+            $UserId, $Id, $Top, $Filter, $Property)
     }
 }
 
@@ -213,19 +211,16 @@ function New-ProfileCertification {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $draft = ConvertTo-ProfileBody -Bound $PSBoundParameters -Fields $script:CertificationFields
-        $target = [pscustomobject]$draft
-        $target | Add-Member -NotePropertyName UserId -NotePropertyValue $UserId
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create certification '$DisplayName'")) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        New-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'certifications' `
-            -Noun 'ProfileCertification' -TypeNames $script:CertificationTypes `
-            -DateFields $script:CertificationDates -UserId $UserId -Draft $draft -Target $target
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $script:CertificationFields, $null)
+        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
+        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+            $UserId, $draft, $null, $target)
     }
 }
 
@@ -355,21 +350,16 @@ function Update-ProfileCertification {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $patch = ConvertTo-ProfileBody -Bound $PSBoundParameters `
-            -Fields $script:CertificationFields -Clear $Clear
-        $target = [pscustomobject]$patch
-        $target | Add-Member -NotePropertyMembers @{ UserId = $UserId; Id = $Id }
         if (-not $PSCmdlet.ShouldProcess("certification '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Update-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'certifications' `
-            -Noun 'ProfileCertification' -TypeNames $script:CertificationTypes `
-            -DateFields $script:CertificationDates -UserId $UserId -Id $Id -Patch $patch `
-            -Target $target
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $script:CertificationFields, $Clear)
+        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
+        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+            $UserId, $Id, $patch, $null, $target)
     }
 }
 
@@ -415,14 +405,13 @@ function Remove-ProfileCertification {
     )
 
     begin {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
         if (-not $PSCmdlet.ShouldProcess("certification '$Id' of user '$UserId'", 'Remove')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Remove-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind 'certifications' `
-            -Noun 'ProfileCertification' -UserId $UserId -Id $Id -PassThru:$PassThru
+        [GraphProfile.Operations]::Remove($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+            $UserId, $Id, $PassThru.IsPresent)
     }
 }

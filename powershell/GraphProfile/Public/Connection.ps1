@@ -171,8 +171,8 @@ function Connect-GraphProfile {
     if ($DeviceCode) {
         # Sign in now, while the person is at the keyboard: the first request makes the
         # library show the code (through Write-Host) and wait for the sign-in.
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        $call = Complete-NativeCall $PSCmdlet $connection.List('me', 'certifications', '{"top":1}')
+        $call = (Get-ActiveConnection $PSCmdlet -Refresh).List('me', 'certifications', '{"top":1}')
+        [GraphProfile.Operations]::Wait($PSCmdlet, $call)
         if ($call.Error) {
             Close-GraphProfileSession
             $PSCmdlet.ThrowTerminatingError($call.Error.ToErrorRecord('GraphProfileSignIn', $null))

@@ -1,17 +1,20 @@
 # Every facet by name: Get-, New-, Update-, Remove-ProfileFacet -Kind <collection>.
 
-$script:FacetTypes = @{}
+$script:Facets = @{}
 
-function Get-FacetTypeName {
-    # GraphProfile.ProfileFacet, preceded by the facet's own name (GraphProfile.ProfileFacet#skills).
+function Get-FacetCommand {
+    # The description of one facet for [GraphProfile.Operations]: outputs are typed
+    # GraphProfile.ProfileFacet#<kind> and GraphProfile.ProfileFacet, and carry Kind.
     param([string] $Kind)
 
-    $names = $script:FacetTypes[$Kind]
-    if (-not $names) {
-        $names = @("GraphProfile.ProfileFacet#$Kind", 'GraphProfile.ProfileFacet')
-        $script:FacetTypes[$Kind] = $names
+    $facet = $script:Facets[$Kind]
+    if (-not $facet) {
+        $types = @("GraphProfile.ProfileFacet#$Kind", 'GraphProfile.ProfileFacet')
+        $facet = [GraphProfile.FacetCommand]::new($Kind, 'ProfileFacet', $types, $null)
+        $facet.NotesKind = $true
+        $script:Facets[$Kind] = $facet
     }
-    $names
+    $facet
 }
 
 function Get-FacetSkip {
@@ -92,13 +95,11 @@ function Get-ProfileFacet {
     )
 
     begin {
-        $null = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Get-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind $Kind -Noun 'ProfileFacet' `
-            -TypeNames (Get-FacetTypeName $Kind) -UserId $UserId -Id $Id -Top $Top `
-            -Filter $Filter -Property $Property
+        [GraphProfile.Operations]::Get($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
+            (Get-FacetCommand $Kind), $UserId, $Id, $Top, $Filter, $Property)
     }
 }
 
@@ -151,16 +152,14 @@ function New-ProfileFacet {
     )
 
     begin {
-        $null = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create $Kind entry")) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        New-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind $Kind -Noun 'ProfileFacet' `
-            -TypeNames (Get-FacetTypeName $Kind) -UserId $UserId -Draft $InputObject `
-            -Skip (Get-FacetSkip $Kind) -Target $InputObject
+        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
+            (Get-FacetCommand $Kind), $UserId, $InputObject, (Get-FacetSkip $Kind), $InputObject)
     }
 }
 
@@ -216,16 +215,15 @@ function Update-ProfileFacet {
     )
 
     begin {
-        $null = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
         if (-not $PSCmdlet.ShouldProcess("$Kind entry '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Update-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind $Kind `
-            -Noun 'ProfileFacet' -TypeNames (Get-FacetTypeName $Kind) -UserId $UserId -Id $Id `
-            -Patch $InputObject -Skip (Get-FacetSkip $Kind) -Target $InputObject
+        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
+            (Get-FacetCommand $Kind), $UserId, $Id, $InputObject, (Get-FacetSkip $Kind),
+            $InputObject)
     }
 }
 
@@ -275,14 +273,13 @@ function Remove-ProfileFacet {
     )
 
     begin {
-        $null = Get-ActiveConnection -Cmdlet $PSCmdlet -Refresh
+        $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
         if (-not $PSCmdlet.ShouldProcess("$Kind entry '$Id' of user '$UserId'", 'Remove')) {
             return
         }
-        $connection = Get-ActiveConnection -Cmdlet $PSCmdlet
-        Remove-FacetEntry -Cmdlet $PSCmdlet -Connection $connection -Kind $Kind `
-            -Noun 'ProfileFacet' -UserId $UserId -Id $Id -PassThru:$PassThru
+        [GraphProfile.Operations]::Remove($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
+            (Get-FacetCommand $Kind), $UserId, $Id, $PassThru.IsPresent)
     }
 }

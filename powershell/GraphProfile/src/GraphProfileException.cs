@@ -94,9 +94,16 @@ namespace GraphProfile
                 {
                     error.HttpStatus = value.GetInt32();
                 }
-                if (root.TryGetProperty("graphError", out value) && value.ValueKind != JsonValueKind.Null)
+                if (root.TryGetProperty("graphError", out value) && value.ValueKind == JsonValueKind.Object)
                 {
                     error.GraphErrorJson = value.GetRawText();
+                    JsonElement target;
+                    if (error.Field == null && value.TryGetProperty("target", out target)
+                        && target.ValueKind == JsonValueKind.String)
+                    {
+                        // A 400 from the service names the field in Graph's "target".
+                        error.Field = target.GetString();
+                    }
                 }
                 return error;
             }
@@ -118,6 +125,10 @@ namespace GraphProfile
         {
             get
             {
+                if (IsRefusedInput)
+                {
+                    return "Validation";
+                }
                 switch (Name)
                 {
                     case "GP_ERR_VALIDATION": return "Validation";
@@ -141,11 +152,25 @@ namespace GraphProfile
             }
         }
 
+        /// <summary>
+        /// Whether the service refused the input (400).  The ABI documents GP_ERR_VALIDATION
+        /// for this, but the core reports it as a service error; either way a script sees
+        /// one ErrorId for bad input, whoever caught it.
+        /// </summary>
+        private bool IsRefusedInput
+        {
+            get { return HttpStatus == 400 && Name == "GP_ERR_SERVICE"; }
+        }
+
         /// <summary>The ErrorCategory matching the failure.</summary>
         public ErrorCategory Category
         {
             get
             {
+                if (IsRefusedInput)
+                {
+                    return ErrorCategory.InvalidData;
+                }
                 switch (Name)
                 {
                     case "GP_ERR_VALIDATION": return ErrorCategory.InvalidData;
