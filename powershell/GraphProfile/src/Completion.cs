@@ -42,7 +42,8 @@ namespace GraphProfile
             string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return Audiences
                 .Where(name => name.StartsWith(typed, System.StringComparison.OrdinalIgnoreCase))
-                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+                .Select(name => new CompletionResult(
+                    name, name, CompletionResultType.ParameterValue, name));
         }
     }
 }

@@ -62,13 +62,13 @@ namespace GraphProfile.Native
             get { return client != IntPtr.Zero; }
         }
 
-        /// <summary>The token the next requests use (from -AccessToken or -TokenProvider).</summary>
+        /// <summary>The token the next requests use (-AccessToken, -TokenProvider).</summary>
         public void SetToken(string value)
         {
             token = string.IsNullOrEmpty(value) ? null : value;
         }
 
-        /// <summary>Starts listing a facet; <paramref name="queryJson"/> may be null or empty.</summary>
+        /// <summary>Starts listing a facet; <paramref name="queryJson"/> may be empty.</summary>
         public NativeCall List(string user, string facet, string queryJson)
         {
             IntPtr handle = Handle();
@@ -76,12 +76,13 @@ namespace GraphProfile.Native
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
-                NativeMethods.Check(NativeMethods.gp_list(handle, user, facet, queryJson, cancel, out json));
+                NativeMethods.Check(
+                    NativeMethods.gp_list(handle, user, facet, queryJson, cancel, out json));
                 return NativeMethods.Take(json);
             });
         }
 
-        /// <summary>Starts reading one entry; <paramref name="selectJson"/> may be null or empty.</summary>
+        /// <summary>Starts reading one entry; <paramref name="selectJson"/> may be empty.</summary>
         public NativeCall Get(string user, string facet, string id, string selectJson)
         {
             IntPtr handle = Handle();
@@ -89,7 +90,8 @@ namespace GraphProfile.Native
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
-                NativeMethods.Check(NativeMethods.gp_get(handle, user, facet, id, selectJson, cancel, out json));
+                NativeMethods.Check(
+                    NativeMethods.gp_get(handle, user, facet, id, selectJson, cancel, out json));
                 return NativeMethods.Take(json);
             });
         }
@@ -101,7 +103,8 @@ namespace GraphProfile.Native
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
-                NativeMethods.Check(NativeMethods.gp_create(handle, user, facet, draftJson, cancel, out json));
+                NativeMethods.Check(
+                    NativeMethods.gp_create(handle, user, facet, draftJson, cancel, out json));
                 return NativeMethods.Take(json);
             });
         }
@@ -113,7 +116,8 @@ namespace GraphProfile.Native
             return new NativeCall(this, cancel =>
             {
                 IntPtr json;
-                NativeMethods.Check(NativeMethods.gp_update(handle, user, facet, id, patchJson, cancel, out json));
+                NativeMethods.Check(
+                    NativeMethods.gp_update(handle, user, facet, id, patchJson, cancel, out json));
                 return NativeMethods.Take(json);
             });
         }
@@ -170,7 +174,8 @@ namespace GraphProfile.Native
             IntPtr handle = client;
             if (handle == IntPtr.Zero)
             {
-                throw new ObjectDisposedException("GraphProfile connection", "The connection was closed.");
+                throw new ObjectDisposedException(
+                    "GraphProfile connection", "The connection was closed.");
             }
             return handle;
         }
@@ -213,7 +218,9 @@ namespace GraphProfile.Native
             }
             catch (Exception)
             {
-                MessageQueue.Add(MessageStream.Host, "Device code sign-in started; its prompt could not be read.");
+                MessageQueue.Add(
+                    MessageStream.Host,
+                    "Device code sign-in started; its prompt could not be read.");
             }
         }
     }
@@ -251,19 +258,19 @@ namespace GraphProfile.Native
             });
         }
 
-        /// <summary>Waits up to <paramref name="milliseconds"/>; true once the call returned.</summary>
+        /// <summary>Waits up to <paramref name="milliseconds"/>; true once it returned.</summary>
         public bool Wait(int milliseconds)
         {
             return ((IAsyncResult)task).AsyncWaitHandle.WaitOne(milliseconds) || task.IsCompleted;
         }
 
-        /// <summary>The call's JSON answer once it succeeded; null while running or after a failure.</summary>
+        /// <summary>The JSON answer once the call succeeded; else null.</summary>
         public string Output
         {
             get { return task.Status == TaskStatus.RanToCompletion ? task.Result : null; }
         }
 
-        /// <summary>The failure once the call failed; null while running or after a success.</summary>
+        /// <summary>The failure once the call failed; else null.</summary>
         public GraphProfileException Error
         {
             get

@@ -18,14 +18,15 @@ namespace GraphProfile
     /// <summary>Converts entries, drafts and patches between JSON and PowerShell values.</summary>
     public static class EntryConverter
     {
-        private static readonly HashSet<string> Timestamps =
-            new HashSet<string>(StringComparer.Ordinal) { "createdDateTime", "lastModifiedDateTime" };
+        private static readonly HashSet<string> Timestamps = new HashSet<string>(
+            new[] { "createdDateTime", "lastModifiedDateTime" }, StringComparer.Ordinal);
 
         /// <summary>
         /// Turns one entry (a JSON object) or a list (a JSON array) into PSObjects whose first
-        /// type names are <paramref name="typeNames"/>, with note properties <paramref name="extra"/>
-        /// (the user, the facet) added to each.  Fields named in <paramref name="dateFields"/>
-        /// become [datetime] values (kind Unspecified) when they hold a calendar date.
+        /// type names are <paramref name="typeNames"/>, with note properties
+        /// <paramref name="extra"/> (the user, the facet) added to each.  Fields named in
+        /// <paramref name="dateFields"/> become [datetime] values (kind Unspecified) when they
+        /// hold a calendar date.
         /// </summary>
         public static PSObject[] ToEntries(
             string json, string[] typeNames, string[] dateFields, IDictionary extra)
@@ -82,15 +83,19 @@ namespace GraphProfile
             foreach (JsonProperty field in item.EnumerateObject())
             {
                 object value;
-                if (dates != null && dates.Contains(field.Name) && field.Value.ValueKind == JsonValueKind.String)
+                bool text = field.Value.ValueKind == JsonValueKind.String;
+                if (text && dates != null && dates.Contains(field.Name))
                 {
                     value = CalendarDate(field.Value.GetString());
                 }
-                else if (Timestamps.Contains(field.Name) && field.Value.ValueKind == JsonValueKind.String)
+                else if (text && Timestamps.Contains(field.Name))
                 {
                     DateTimeOffset stamp;
                     value = DateTimeOffset.TryParse(
-                        field.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out stamp)
+                        field.Value.GetString(),
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.None,
+                        out stamp)
                         ? (object)stamp
                         : field.Value.GetString();
                 }
@@ -134,7 +139,7 @@ namespace GraphProfile
             }
         }
 
-        /// <summary>A "yyyy-MM-dd" text as a [datetime] at midnight; other text unchanged.</summary>
+        /// <summary>"yyyy-MM-dd" as a [datetime] at midnight; other text unchanged.</summary>
         private static object CalendarDate(string text)
         {
             DateTime date;
@@ -144,7 +149,7 @@ namespace GraphProfile
                 : text;
         }
 
-        /// <summary>"issuedDate" as the PowerShell property IssuedDate; "@odata.type" unchanged.</summary>
+        /// <summary>"issuedDate" as the property IssuedDate; "@odata.type" unchanged.</summary>
         public static string PropertyName(string field)
         {
             if (field.Length == 0 || !char.IsLower(field[0]))
@@ -270,7 +275,8 @@ namespace GraphProfile
                 writer.WriteStartObject();
                 foreach (PSPropertyInfo property in source.Properties)
                 {
-                    if (!(property is PSNoteProperty || property is PSProperty) || skip.Contains(property.Name))
+                    bool data = property is PSNoteProperty || property is PSProperty;
+                    if (!data || skip.Contains(property.Name))
                     {
                         continue;
                     }

@@ -5,6 +5,7 @@ using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GraphProfile.Native;
 
 namespace GraphProfile
 {
@@ -31,7 +32,7 @@ namespace GraphProfile
         /// <summary>The result code's name, "GP_ERR_NOT_FOUND".</summary>
         public string Name { get; private set; }
 
-        /// <summary>The core's error kind ("validation", "notFound"), when the core failed.</summary>
+        /// <summary>The core's error kind ("validation", "notFound"), or null.</summary>
         public string Kind { get; private set; }
 
         /// <summary>The HTTP status the service answered, or 0.</summary>
@@ -63,11 +64,12 @@ namespace GraphProfile
         /// </summary>
         internal static GraphProfileException FromLastError(int code)
         {
-            string json = Native.NativeMethods.Borrowed(Native.NativeMethods.gp_last_error_json());
+            string json = NativeMethods.Borrowed(NativeMethods.gp_last_error_json());
             if (json == null)
             {
-                string name = Native.NativeMethods.Borrowed(Native.NativeMethods.gp_result_name(code));
-                return new GraphProfileException("libgraph_profile failed with " + (name ?? code.ToString()))
+                string name = NativeMethods.Borrowed(NativeMethods.gp_result_name(code));
+                string message = "libgraph_profile failed with " + (name ?? code.ToString());
+                return new GraphProfileException(message)
                 {
                     Code = code,
                     Name = name,
@@ -77,7 +79,8 @@ namespace GraphProfile
             using (JsonDocument document = JsonDocument.Parse(json))
             {
                 JsonElement root = document.RootElement;
-                var error = new GraphProfileException(Text(root, "message") ?? "libgraph_profile failed")
+                string text = Text(root, "message") ?? "libgraph_profile failed";
+                var error = new GraphProfileException(text)
                 {
                     Code = code,
                     Name = Text(root, "name"),
@@ -90,11 +93,13 @@ namespace GraphProfile
                     DetailJson = json,
                 };
                 JsonElement value;
-                if (root.TryGetProperty("httpStatus", out value) && value.ValueKind == JsonValueKind.Number)
+                if (root.TryGetProperty("httpStatus", out value)
+                    && value.ValueKind == JsonValueKind.Number)
                 {
                     error.HttpStatus = value.GetInt32();
                 }
-                if (root.TryGetProperty("graphError", out value) && value.ValueKind == JsonValueKind.Object)
+                if (root.TryGetProperty("graphError", out value)
+                    && value.ValueKind == JsonValueKind.Object)
                 {
                     error.GraphErrorJson = value.GetRawText();
                     JsonElement target;

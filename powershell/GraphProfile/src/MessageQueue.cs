@@ -76,7 +76,8 @@ namespace GraphProfile.Native
             lock (Gate)
             {
                 IntPtr callback = Marshal.GetFunctionPointerForDelegate(LogDelegate);
-                NativeMethods.Check(NativeMethods.gp_set_log_callback(callback, IntPtr.Zero, wanted));
+                NativeMethods.Check(
+                    NativeMethods.gp_set_log_callback(callback, IntPtr.Zero, wanted));
                 level = wanted;
             }
         }
@@ -86,7 +87,8 @@ namespace GraphProfile.Native
         {
             lock (Gate)
             {
-                NativeMethods.gp_set_log_callback(IntPtr.Zero, IntPtr.Zero, NativeMethods.GP_LOG_OFF);
+                NativeMethods.gp_set_log_callback(
+                    IntPtr.Zero, IntPtr.Zero, NativeMethods.GP_LOG_OFF);
                 level = -1;
             }
         }

@@ -41,7 +41,8 @@ namespace GraphProfile.Native
                 {
                     os = "linux";
                 }
-                return os + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                return os + "-" + arch;
             }
         }
 
@@ -80,8 +81,9 @@ namespace GraphProfile.Native
                     string missing = path;
                     path = null;
                     throw new FileNotFoundException(
-                        "GraphProfile has no native library for " + RuntimeIdentifier + ": " + missing
-                        + " is missing.  Build the module for this platform (powershell/build.ps1).",
+                        "GraphProfile has no native library for " + RuntimeIdentifier + ": "
+                        + missing + " is missing.  Build the module for this platform"
+                        + " (powershell/build.ps1).",
                         missing);
                 }
                 NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
@@ -91,7 +93,8 @@ namespace GraphProfile.Native
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate uint AbiVersionFunction();
 
-        private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+        private static IntPtr Resolve(
+            string name, Assembly assembly, DllImportSearchPath? searchPath)
         {
             if (name != NativeMethods.Library)
             {

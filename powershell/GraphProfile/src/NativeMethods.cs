@@ -29,7 +29,8 @@ namespace GraphProfile.Native
         internal delegate void DeviceCodeCallback(IntPtr userData, IntPtr promptJson);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate void LogCallback(IntPtr userData, int level, IntPtr target, IntPtr message);
+        internal delegate void LogCallback(
+            IntPtr userData, int level, IntPtr target, IntPtr message);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern uint gp_abi_version();
@@ -124,7 +125,8 @@ namespace GraphProfile.Native
         internal static extern IntPtr gp_result_name(int code);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int gp_set_log_callback(IntPtr callback, IntPtr userData, int maxLevel);
+        internal static extern int gp_set_log_callback(
+            IntPtr callback, IntPtr userData, int maxLevel);
 
         /// <summary>Reads a string the library owns (never freed here).</summary>
         internal static string Borrowed(IntPtr text)

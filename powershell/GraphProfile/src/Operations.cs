@@ -6,6 +6,7 @@
 using System;
 using System.Collections;
 using System.Collections.Specialized;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -69,7 +70,7 @@ namespace GraphProfile
                     var parts = new System.Collections.Generic.List<string>();
                     foreach (object item in (IEnumerable)value)
                     {
-                        string text = Convert.ToString(item, System.Globalization.CultureInfo.InvariantCulture);
+                        string text = Convert.ToString(item, CultureInfo.InvariantCulture);
                         if (!string.IsNullOrWhiteSpace(text))
                         {
                             parts.Add(text.Trim());
@@ -93,7 +94,7 @@ namespace GraphProfile
             return body;
         }
 
-        /// <summary>The ErrorRecord target for a draft or patch: its fields, UserId and Id.</summary>
+        /// <summary>The ErrorRecord target of a draft or patch: its fields, UserId, Id.</summary>
         public static PSObject Target(IDictionary body, string user, string id)
         {
             var target = new PSObject();
@@ -109,7 +110,7 @@ namespace GraphProfile
             return target;
         }
 
-        /// <summary>Lists (every page, or at most <paramref name="top"/>) or reads one entry.</summary>
+        /// <summary>Lists (every page, or at most <paramref name="top"/>) or reads one.</summary>
         public static void Get(
             PSCmdlet cmdlet, Connection connection, FacetCommand facet, string user, string id,
             int top, string filter, string[] properties)
@@ -143,7 +144,7 @@ namespace GraphProfile
             {
                 return;
             }
-            PSObject[] entries = EntryConverter.ToEntries(call.Output, facet.TypeNames, facet.DateFields, Notes(facet, user));
+            PSObject[] entries = Entries(call, facet, user);
             int count = top > 0 ? Math.Min(top, entries.Length) : entries.Length;
             // The core follows every page; -Top is "at most this many".
             for (int index = 0; index < count; index++)
@@ -172,7 +173,7 @@ namespace GraphProfile
             WriteEntries(cmdlet, call, facet, user, target);
         }
 
-        /// <summary>Deletes one entry; with <paramref name="passThru"/> writes what was removed.</summary>
+        /// <summary>Deletes one entry; with -PassThru, writes what was removed.</summary>
         public static void Remove(
             PSCmdlet cmdlet, Connection connection, FacetCommand facet, string user, string id,
             bool passThru)
@@ -219,7 +220,8 @@ namespace GraphProfile
         /// ErrorRecord, with <paramref name="target"/>, has been written and the pipeline
         /// goes on with the next item.
         /// </summary>
-        public static bool Complete(PSCmdlet cmdlet, NativeCall call, FacetCommand facet, object target)
+        public static bool Complete(
+            PSCmdlet cmdlet, NativeCall call, FacetCommand facet, object target)
         {
             Wait(cmdlet, call);
             GraphProfileException error = call.Error;
@@ -231,7 +233,7 @@ namespace GraphProfile
             return true;
         }
 
-        /// <summary>Writes the messages library threads left in the queue to their streams.</summary>
+        /// <summary>Writes the messages library threads left in the queue.</summary>
         public static void WriteMessages(PSCmdlet cmdlet)
         {
             if (MessageQueue.IsEmpty)
@@ -266,10 +268,16 @@ namespace GraphProfile
             {
                 return;
             }
-            foreach (PSObject entry in EntryConverter.ToEntries(call.Output, facet.TypeNames, facet.DateFields, Notes(facet, user)))
+            foreach (PSObject entry in Entries(call, facet, user))
             {
                 cmdlet.WriteObject(entry);
             }
+        }
+
+        private static PSObject[] Entries(NativeCall call, FacetCommand facet, string user)
+        {
+            return EntryConverter.ToEntries(
+                call.Output, facet.TypeNames, facet.DateFields, Notes(facet, user));
         }
 
         /// <summary>
