@@ -26,6 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 ADMIN = "admin@contoso.com"
 ADELE = "adele.vance@contoso.com"
 GUEST = "ann_fabrikam.com#EXT#@contoso.com"
+if os.environ.get("GRAPH_PROFILE_TEST_INSTALLED") == "1":
+    # The suite script tests the built wheel, not the source folder.
+    assert "site-packages" in (gp.__file__ or ""), f"testing {gp.__file__}, not the wheel"
+
 #: Small pages, so that every listing of a few entries crosses pages.
 PAGE_SIZE = 5
 

@@ -11,8 +11,8 @@ import pytest_asyncio
 
 import graph_profile as gp
 
-from .conftest import ADELE, ADMIN, PAGE_SIZE, Emulator
-from .test_client import MS_401, ms_401_draft, topedia_draft
+from conftest import ADELE, ADMIN, PAGE_SIZE, Emulator
+from test_client import MS_401, ms_401_draft, topedia_draft
 
 
 @pytest_asyncio.fixture

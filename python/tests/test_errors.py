@@ -9,7 +9,7 @@ import pytest
 
 import graph_profile as gp
 
-from .conftest import ADMIN, Emulator
+from conftest import ADMIN, Emulator
 
 
 def test_the_tree() -> None:
