@@ -70,10 +70,7 @@ impl OAuthEndpoint {
     }
 
     fn endpoint(&self, leaf: &str) -> String {
-        let tenant = percent_encoding::utf8_percent_encode(
-            &self.tenant_id,
-            percent_encoding::NON_ALPHANUMERIC,
-        );
+        let tenant = crate::client::encode_segment(&self.tenant_id);
         format!("{}/{tenant}/oauth2/v2.0/{leaf}", self.authority.as_str().trim_end_matches('/'))
     }
 
