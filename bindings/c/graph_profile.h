@@ -413,6 +413,11 @@ const char *gp_version(void);
 // The ABI version the library implements (`GP_ABI_VERSION` of its own header).
 uint32_t gp_abi_version(void);
 
+// How many strings, clients and cancellation tokens the library handed out that were
+// not freed yet.  A diagnostic for hosts' leak tests: these stay reachable from the
+// library's tables, so a leak checker would not report them.
+size_t gp_outstanding_count(void);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

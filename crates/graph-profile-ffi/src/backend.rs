@@ -162,25 +162,34 @@ fn read_config(text: &str) -> FfiResult<ClientConfig> {
 /// Deserialises `value` into `T`, refusing top-level keys `T` does not have.
 ///
 /// The core's option types ignore unknown keys; across the ABI a misspelt option
-/// (`"filtre"`) must not be dropped silently.  A key is known when it survives the
-/// round trip through `T`, compared ignoring case so serde aliases such as `orderBy`
-/// count.
+/// (`"filtre"`, `"graphURL"`) must not be dropped silently.  A key that does not come
+/// back when `T` is serialised again is either an alias (`orderBy`) or unknown: it is
+/// unknown when leaving it out parses to the same `T`.
 fn strict_value<T: Serialize + DeserializeOwned>(
     value: Value,
     name: &str,
     code: gp_result,
 ) -> FfiResult<T> {
-    let given: Vec<String> = match &value {
-        Value::Object(object) => object.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let parsed: T = serde_json::from_value(value).map_err(|error| {
+    let wrong_shape = |error: serde_json::Error| {
         FfiError::new(code, format!("argument '{name}' has the wrong shape: {error}"))
-    })?;
-    if let Ok(Value::Object(known)) = serde_json::to_value(&parsed) {
-        let unknown =
-            given.iter().find(|key| !known.keys().any(|known| known.eq_ignore_ascii_case(key)));
-        if let Some(key) = unknown {
+    };
+    let given = match &value {
+        Value::Object(object) => object.clone(),
+        _ => Map::new(),
+    };
+    let parsed: T = serde_json::from_value(value).map_err(wrong_shape)?;
+    let Ok(Value::Object(known)) = serde_json::to_value(&parsed) else {
+        return Ok(parsed);
+    };
+
+    for key in given.keys().filter(|key| !known.contains_key(*key)) {
+        let mut without = given.clone();
+        without.remove(key);
+        let ignored = serde_json::from_value::<T>(Value::Object(without))
+            .ok()
+            .and_then(|other| serde_json::to_value(other).ok())
+            .is_some_and(|other| other == Value::Object(known.clone()));
+        if ignored {
             let mut names: Vec<&str> = known.keys().map(String::as_str).collect();
             names.sort_unstable();
             return Err(FfiError::new(

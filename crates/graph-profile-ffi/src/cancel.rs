@@ -17,6 +17,11 @@ pub struct gp_cancel_token {
 static TOKENS: HandleTable<CancellationToken, gp_cancel_token> =
     HandleTable::new("gp_cancel_token");
 
+/// How many tokens are live.
+pub(crate) fn outstanding_count() -> usize {
+    TOKENS.len()
+}
+
 /// The token behind an optional handle argument: NULL means the call cannot be cancelled.
 pub(crate) fn optional_token(
     token: *const gp_cancel_token,

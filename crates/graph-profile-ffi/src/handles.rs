@@ -63,6 +63,11 @@ impl<T, H> HandleTable<T, H> {
         self.lock().remove(&handle.addr()).ok_or_else(|| self.invalid(name))
     }
 
+    /// How many handles are live.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
     fn invalid(&self, name: &str) -> FfiError {
         FfiError::new(
             gp_result::GP_ERR_INVALID_HANDLE,

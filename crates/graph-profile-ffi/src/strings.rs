@@ -36,6 +36,11 @@ pub(crate) fn hand_out_json(value: &impl Serialize) -> FfiResult<*mut c_char> {
     Ok(hand_out(&text))
 }
 
+/// How many returned strings the host has not freed yet.
+pub(crate) fn outstanding_count() -> usize {
+    outstanding().len()
+}
+
 /// Frees a string the library returned.  NULL is harmless (`GP_OK`); a pointer the
 /// library did not hand out, or freed already, is left alone and gives
 /// `GP_ERR_INVALID_HANDLE`.

@@ -1,4 +1,4 @@
-//! Library and ABI versions.
+//! Library and ABI versions, and the outstanding-object diagnostic.
 
 use std::ffi::c_char;
 
@@ -17,6 +17,16 @@ pub extern "C" fn gp_version() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn gp_abi_version() -> u32 {
     GP_ABI_VERSION
+}
+
+/// How many strings, clients and cancellation tokens the library handed out that were
+/// not freed yet.  A diagnostic for hosts' leak tests: these stay reachable from the
+/// library's tables, so a leak checker would not report them.
+#[unsafe(no_mangle)]
+pub extern "C" fn gp_outstanding_count() -> usize {
+    crate::strings::outstanding_count()
+        + crate::client::CLIENTS.len()
+        + crate::cancel::outstanding_count()
 }
 
 #[cfg(test)]
