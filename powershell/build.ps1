@@ -65,11 +65,12 @@ $fileName = switch -Wildcard ($Runtime) {
     default { 'libgraph_profile.so' }
 }
 if (-not $NativeLibrary) {
-    $targetDir = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $repo 'target' }
+    $targetDir = $env:CARGO_TARGET_DIR
+    if (-not $targetDir) { $targetDir = Join-Path $repo 'target' }
     $NativeLibrary = Join-Path $targetDir $profileName $fileName
 }
 if (-not (Test-Path -LiteralPath $NativeLibrary -PathType Leaf)) {
-    throw "No native library at ${NativeLibrary}: build it (cargo build -p graph-profile-ffi) or pass -Cargo."
+    throw "No native library at ${NativeLibrary}: build it (-Cargo does)."
 }
 
 # A fresh folder, so nothing of an older build survives.

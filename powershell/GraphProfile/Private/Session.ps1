@@ -35,8 +35,8 @@ function Get-ActiveConnection {
     if ($Refresh) {
         [GraphProfile.Native.MessageQueue]::SetVerbose($VerbosePreference -ne 'SilentlyContinue')
     }
-    if ($session.TokenProvider -and
-        ($Refresh -or ([datetime]::UtcNow - $session.TokenFetched) -gt $script:ProviderTokenLifetime)) {
+    $stale = ([datetime]::UtcNow - $session.TokenFetched) -gt $script:ProviderTokenLifetime
+    if ($session.TokenProvider -and ($Refresh -or $stale)) {
         # The provider runs here, on the pipeline thread, never on a library thread.
         $session.Native.SetToken((ConvertTo-PlainToken (& $session.TokenProvider)))
         $session.TokenFetched = [datetime]::UtcNow

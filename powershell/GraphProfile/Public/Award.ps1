@@ -81,7 +81,8 @@ function Get-ProfileAward {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        [GraphProfile.Operations]::Get($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Get($PSCmdlet, $connection, $script:Award,
             $UserId, $Id, $Top, $Filter, $Property)
     }
 }
@@ -131,7 +132,8 @@ function New-ProfileAward {
         Whether it can be found by search; true or false (CSV text works too).
 
     .EXAMPLE
-        New-ProfileAward -UserId admin@contoso.com -DisplayName 'Introducing Topedia Blog' -IssuedDate 2020-04-01 -AllowedAudiences everyone -IsSearchable $false
+        New-ProfileAward -UserId admin@contoso.com -DisplayName 'Introducing Topedia Blog' `
+            -IssuedDate 2020-04-01 -AllowedAudiences everyone -IsSearchable $false
 
     .EXAMPLE
         Import-Csv awards.csv | New-ProfileAward -WhatIf
@@ -192,9 +194,11 @@ function New-ProfileAward {
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create award '$DisplayName'")) {
             return
         }
-        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $script:AwardFields, $null)
+        $fields = $script:AwardFields
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $null)
         $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
-        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Create($PSCmdlet, $connection, $script:Award,
             $UserId, $draft, $null, $target)
     }
 }
@@ -309,9 +313,11 @@ function Update-ProfileAward {
         if (-not $PSCmdlet.ShouldProcess("award '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $script:AwardFields, $Clear)
+        $fields = $script:AwardFields
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $Clear)
         $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
-        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Update($PSCmdlet, $connection, $script:Award,
             $UserId, $Id, $patch, $null, $target)
     }
 }
@@ -364,7 +370,8 @@ function Remove-ProfileAward {
         if (-not $PSCmdlet.ShouldProcess("award '$Id' of user '$UserId'", 'Remove')) {
             return
         }
-        [GraphProfile.Operations]::Remove($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Award,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Remove($PSCmdlet, $connection, $script:Award,
             $UserId, $Id, $PassThru.IsPresent)
     }
 }

@@ -84,7 +84,8 @@ function Get-ProfileCertification {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
-        [GraphProfile.Operations]::Get($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Get($PSCmdlet, $connection, $script:Certification,
             $UserId, $Id, $Top, $Filter, $Property)
     }
 }
@@ -146,7 +147,10 @@ function New-ProfileCertification {
         Whether it can be found by search; true or false (CSV text works too).
 
     .EXAMPLE
-        New-ProfileCertification -UserId admin@contoso.com -DisplayName 'Microsoft Certified: Information Security Administrator Associate' -CertificationId exam.ms-401 -IssuingCompany Microsoft -IssuedDate 2025-04-28 -EndDate 2027-04-29 -AllowedAudiences organization
+        New-ProfileCertification -UserId admin@contoso.com -CertificationId exam.ms-401 `
+            -DisplayName 'Microsoft Certified: Information Security Administrator Associate' `
+            -IssuingCompany Microsoft -IssuedDate 2025-04-28 -EndDate 2027-04-29 `
+            -AllowedAudiences organization
 
     .EXAMPLE
         Import-Csv certifications.csv | New-ProfileCertification -WhatIf
@@ -217,9 +221,11 @@ function New-ProfileCertification {
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create certification '$DisplayName'")) {
             return
         }
-        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $script:CertificationFields, $null)
+        $fields = $script:CertificationFields
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $null)
         $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
-        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Create($PSCmdlet, $connection, $script:Certification,
             $UserId, $draft, $null, $target)
     }
 }
@@ -356,9 +362,11 @@ function Update-ProfileCertification {
         if (-not $PSCmdlet.ShouldProcess("certification '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $script:CertificationFields, $Clear)
+        $fields = $script:CertificationFields
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $Clear)
         $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
-        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Update($PSCmdlet, $connection, $script:Certification,
             $UserId, $Id, $patch, $null, $target)
     }
 }
@@ -411,7 +419,8 @@ function Remove-ProfileCertification {
         if (-not $PSCmdlet.ShouldProcess("certification '$Id' of user '$UserId'", 'Remove')) {
             return
         }
-        [GraphProfile.Operations]::Remove($PSCmdlet, (Get-ActiveConnection $PSCmdlet), $script:Certification,
+        $connection = Get-ActiveConnection $PSCmdlet
+        [GraphProfile.Operations]::Remove($PSCmdlet, $connection, $script:Certification,
             $UserId, $Id, $PassThru.IsPresent)
     }
 }

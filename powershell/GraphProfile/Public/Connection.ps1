@@ -62,7 +62,8 @@ function Connect-GraphProfile {
         Uses a token obtained elsewhere.
 
     .EXAMPLE
-        Connect-GraphProfile -TokenProvider { Get-AzAccessToken -ResourceTypeName MSGraph -AsSecureString | ForEach-Object Token }
+        Connect-GraphProfile -TokenProvider {
+            (Get-AzAccessToken -ResourceTypeName MSGraph -AsSecureString).Token }
 
         Asks Az.Accounts for a fresh token as each command starts.
 
@@ -72,14 +73,17 @@ function Connect-GraphProfile {
         Shows a code and a URL; sign in there with an administrator account.
 
     .EXAMPLE
-        Connect-GraphProfile -ClientId $appId -TenantId $tenantId -ClientSecret $secret -Environment USGov
+        Connect-GraphProfile -ClientId $appId -TenantId $tenantId -ClientSecret $secret `
+            -Environment USGov
 
         Client credentials in the US Government cloud.
 
     .EXAMPLE
         $base = 'http://127.0.0.1:5000'
-        $token = (Invoke-RestMethod "$base/emulator/token?user=admin@contoso.com&scopes=User.ReadWrite.All").access_token
-        Connect-GraphProfile -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphUrl "$base/beta" -AuthorityUrl $base
+        $query = 'user=admin@contoso.com&scopes=User.ReadWrite.All'
+        $token = (Invoke-RestMethod "$base/emulator/token?$query").access_token
+        $secure = ConvertTo-SecureString $token -AsPlainText -Force
+        Connect-GraphProfile -AccessToken $secure -GraphUrl "$base/beta" -AuthorityUrl $base
 
         Connects to the local emulator.
     #>
@@ -145,7 +149,8 @@ function Connect-GraphProfile {
         }
     }
 
-    $native = [GraphProfile.Native.Connection]::Open((ConvertTo-Json -InputObject $config -Depth 4 -Compress))
+    $configJson = ConvertTo-Json -InputObject $config -Depth 4 -Compress
+    $native = [GraphProfile.Native.Connection]::Open($configJson)
     Close-GraphProfileSession
     $script:Session = [pscustomobject]@{
         Native        = $native
@@ -154,11 +159,11 @@ function Connect-GraphProfile {
         Context       = [pscustomobject]@{
             PSTypeName     = 'GraphProfile.Context'
             Environment    = $Environment
-            GraphUrl       = if ($config.Contains('graphUrl')) { $config.graphUrl } else { $null }
-            AuthorityUrl   = if ($config.Contains('authorityUrl')) { $config.authorityUrl } else { $null }
+            GraphUrl       = $config['graphUrl']
+            AuthorityUrl   = $config['authorityUrl']
             AuthType       = $PSCmdlet.ParameterSetName
             ClientId       = if ($ClientId) { $ClientId } else { $null }
-            TenantId       = if ($PSCmdlet.ParameterSetName -in 'ClientSecret', 'DeviceCode') { $tenant } else { $null }
+            TenantId       = if ($ClientId) { $tenant } else { $null }
             Scopes         = if ($DeviceCode) { $Scopes } else { $null }
             ConnectedAt    = [datetimeoffset]::Now
             LibraryVersion = [GraphProfile.Native.NativeLibraryLoader]::LibraryVersion
