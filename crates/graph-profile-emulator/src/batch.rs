@@ -246,21 +246,13 @@ async fn run_item(call: &Call<'_>, item: &Item) -> (StatusCode, Value) {
         None => (item.url.as_str(), None),
     };
     let path = strip_version(path);
-    let response = match Box::pin(graph::dispatch(
-        state,
-        &item.method,
-        path,
-        query,
-        &headers,
-        body,
-        &ids,
-        true,
-    ))
-    .await
-    {
-        Ok(response) => response,
-        Err(error) => error.to_response(&ids),
-    };
+    let response =
+        match Box::pin(graph::dispatch(state, &item.method, path, query, &headers, body, true))
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => error.to_response(&ids),
+        };
     let status = response.status();
     let answer = answer_of_response(&item.id, response).await;
     state.journal.record_item(BatchItemRecord {

@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
 use crate::auth::{self, Access, Caller, Target};
-use crate::error::{GraphError, RequestIds};
+use crate::error::GraphError;
 use crate::paths::{self, QueryPair, UserSegment};
 use crate::state::AppState;
 use crate::store::User;
@@ -34,11 +34,6 @@ pub struct Call<'a> {
 
 /// Every request under `/beta`.
 pub async fn handle(State(state): State<AppState>, request: Request) -> Response {
-    let ids = request
-        .extensions()
-        .get::<RequestIds>()
-        .cloned()
-        .unwrap_or_else(|| RequestIds::for_headers(request.headers()));
     let (parts, body) = request.into_parts();
 
     let body = match read_body(body, &parts.headers, state.config.max_body_bytes).await {
@@ -47,14 +42,13 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> Response
     };
     let path = parts.uri.path();
     let path = path.get(5..).unwrap_or_default();
-    dispatch(&state, &parts.method, path, parts.uri.query(), &parts.headers, body, &ids, false)
+    dispatch(&state, &parts.method, path, parts.uri.query(), &parts.headers, body, false)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Answers one Graph request; `path` is under `/beta`.  `in_batch` refuses a nested
 /// `$batch`.
-#[allow(clippy::too_many_arguments)]
 pub async fn dispatch(
     state: &AppState,
     method: &Method,
@@ -62,7 +56,6 @@ pub async fn dispatch(
     query: Option<&str>,
     headers: &HeaderMap,
     body: Bytes,
-    ids: &RequestIds,
     in_batch: bool,
 ) -> Result<Response, GraphError> {
     let segments = paths::segments(path)?;

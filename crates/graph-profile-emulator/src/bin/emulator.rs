@@ -49,8 +49,24 @@ fn main() -> ExitCode {
         };
         println!("{}", emulator.base_url());
         let _ = std::io::stdout().flush();
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         emulator.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+/// Resolves on Ctrl+C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
