@@ -273,3 +273,47 @@ Describe 'Remove-ProfileCertification' {
         (Get-StoredEntry $emulator -Kind certifications).id | Should -Contain $entry.Id
     }
 }
+
+Describe 'Get-ProfileCertification when the service is slow or busy' {
+    AfterEach {
+        # Back to a well-behaved emulator for the other tests.
+        $reset = '{"latency": {"ms": 0, "jitterMs": 0}, "throttle": {}}'
+        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $reset -ContentType 'application/json' | Out-Null
+    }
+
+    It 'retries after throttling, showing the 429 and the retry with -Verbose' {
+        $busy = '{"throttle": {"readsPerSecond": 1, "burst": 1, "retryAfter": "fractional"}}'
+        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $busy -ContentType 'application/json' | Out-Null
+
+        $output = 1..3 | ForEach-Object { Get-ProfileCertification -UserId $admin -Top 1 -Verbose -ErrorAction Stop 4>&1 }
+        $entries = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $verbose = ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $entries.Count | Should -Be 3
+        $verbose | Should -Match 'status=429'
+        $verbose | Should -Match 'attempt=2'
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C), cancelling the request' {
+        $slow = '{"latency": {"ms": 20000}}'
+        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $slow -ContentType 'application/json' | Out-Null
+
+        # Its own runspace, as a console would run it, connected like this one.
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript({
+            param($Module, $GraphUrl, $Token)
+            Import-Module $Module
+            $secure = ConvertTo-SecureString $Token -AsPlainText -Force
+            Connect-GraphProfile -AccessToken $secure -GraphUrl $GraphUrl
+            Get-ProfileCertification -UserId admin@contoso.com
+        }).AddArgument((Get-TestModulePath)).AddArgument($emulator.GraphUrl).AddArgument((Get-TestToken $emulator))
+        $running = $shell.BeginInvoke()
+        Start-Sleep -Seconds 2
+        $running.IsCompleted | Should -BeFalse -Because 'the emulator answers after 20 s'
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $shell.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $running.IsCompleted | Should -BeTrue
+        $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+        $shell.Dispose()
+    }
+}
