@@ -105,7 +105,7 @@ impl CardData {
             .collect();
 
         // Newest first; undated entries last, keeping their stored order.
-        achievements.sort_by(|a, b| b.issued.cmp(&a.issued));
+        achievements.sort_by_key(|entry| std::cmp::Reverse(entry.issued));
 
         CardData {
             display_name,

@@ -309,7 +309,7 @@ impl FaultsConfig {
             .chain(self.inject.iter().map(|f| ("inject.retryAfterSeconds", f.retry_after_seconds)));
         for (name, value) in seconds {
             if let Some(value) = value {
-                if !(value.is_finite() && value >= 0.0 && value <= 86_400.0) {
+                if !(0.0..=86_400.0).contains(&value) {
                     return Err(format!("{name}: must be between 0 and 86400, got {value}"));
                 }
             }
@@ -541,7 +541,7 @@ impl State {
     fn latency(&mut self) -> Duration {
         let LatencyConfig { ms, jitter_ms } = self.config.latency;
         let jitter = if jitter_ms > 0 { self.rng.random_range(0..=jitter_ms) } else { 0 };
-        Duration::from_millis(ms + jitter)
+        Duration::from_millis(ms.saturating_add(jitter))
     }
 
     fn take_injected(&mut self, facts: &RequestFacts<'_>) -> Option<InjectedFault> {
@@ -588,7 +588,11 @@ impl State {
             let Some(limits) = limits else { continue };
             let rate =
                 if facts.is_write { limits.writes_per_second } else { limits.reads_per_second };
-            let Some(rate) = rate else { continue };
+            // Unchecked settings (a CLI that skipped `validate`) must not panic:
+            // a rate that is not above zero means no limit.
+            let Some(rate) = rate.filter(|rate| rate.is_finite() && *rate > 0.0) else {
+                continue;
+            };
             let burst = limits.burst.unwrap_or(rate).max(1.0);
             let key = BucketKey {
                 scope,
@@ -635,11 +639,16 @@ impl State {
         }
         let status = errors.statuses[self.rng.random_range(0..errors.statuses.len())];
         let (retry_after, wait) = match errors.retry_after_seconds {
-            Some(seconds) => retry_after(errors.retry_after, Duration::from_secs_f64(seconds), now),
+            Some(seconds) => retry_after(errors.retry_after, seconds_to_duration(seconds), now),
             None => (None, None),
         };
         Some(server_error(status, retry_after, wait))
     }
+}
+
+/// Seconds as a duration; a negative or non-finite value is zero.
+fn seconds_to_duration(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or_default()
 }
 
 fn injected_rejection(fault: &InjectedFault, now: SystemTime) -> Rejection {
@@ -649,7 +658,7 @@ fn injected_rejection(fault: &InjectedFault, now: SystemTime) -> Rejection {
     };
     let status = fault.status.unwrap_or(default_status);
     let (retry_after, wait) = match fault.retry_after_seconds.or(default_wait) {
-        Some(seconds) => retry_after(fault.retry_after, Duration::from_secs_f64(seconds), now),
+        Some(seconds) => retry_after(fault.retry_after, seconds_to_duration(seconds), now),
         None => (None, None),
     };
     if fault.fault == FaultKind::Throttle && status == 429 {
