@@ -17,8 +17,11 @@
     Import-Module ./powershell/out/GraphProfile
 
 .EXAMPLE
-    pwsh powershell/build.ps1 -NativeLibrary ./graph_profile.dll -Runtime win-x64 -OutputPath C:\m
-    Stages a module for another platform from a library built there.
+    pwsh powershell/build.ps1 -Release
+    pwsh powershell/build.ps1 -AddRuntime -Runtime win-x64 -NativeLibrary ./graph_profile.dll
+    pwsh powershell/build.ps1 -AddRuntime -Runtime osx-arm64 -NativeLibrary ./libgraph_profile.dylib
+
+    Stages one module that runs on Linux, Windows and macOS, from libraries built on each.
 #>
 [CmdletBinding()]
 param(
@@ -36,7 +39,11 @@ param(
     [switch] $Cargo,
 
     # Use (and with -Cargo, build) the release profile instead of debug.
-    [switch] $Release
+    [switch] $Release,
+
+    # Only add this runtime's library to a module staged already (to package several
+    # platforms: stage once, then add each platform's library built there).
+    [switch] $AddRuntime
 )
 
 $ErrorActionPreference = 'Stop'
@@ -73,6 +80,16 @@ if (-not (Test-Path -LiteralPath $NativeLibrary -PathType Leaf)) {
     throw "No native library at ${NativeLibrary}: build it (-Cargo does)."
 }
 
+$nativeDir = Join-Path $OutputPath "runtimes/$Runtime/native"
+if ($AddRuntime) {
+    if (-not (Test-Path -LiteralPath (Join-Path $OutputPath 'GraphProfile.psd1'))) {
+        throw "-AddRuntime needs a module staged in $OutputPath already."
+    }
+    $null = New-Item -ItemType Directory -Path $nativeDir -Force
+    Copy-Item -LiteralPath $NativeLibrary -Destination (Join-Path $nativeDir $fileName)
+    return Get-Item -LiteralPath $OutputPath
+}
+
 # A fresh folder, so nothing of an older build survives.
 if (Test-Path -LiteralPath $OutputPath) {
     Remove-Item -LiteralPath $OutputPath -Recurse -Force
@@ -99,7 +116,6 @@ $sources = Get-ChildItem -LiteralPath (Join-Path $source 'src') -Filter '*.cs' |
 $assembly = Join-Path $OutputPath 'GraphProfile.Native.dll'
 Add-Type -Path $sources -OutputAssembly $assembly -OutputType Library
 
-$nativeDir = Join-Path $OutputPath "runtimes/$Runtime/native"
 $null = New-Item -ItemType Directory -Path $nativeDir -Force
 Copy-Item -LiteralPath $NativeLibrary -Destination (Join-Path $nativeDir $fileName)
 

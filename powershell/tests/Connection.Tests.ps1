@@ -131,3 +131,13 @@ Describe 'Disconnect-GraphProfile and not being connected' {
         Disconnect-GraphProfile
     }
 }
+
+Describe 'A failing token provider' {
+    It 'stops the command with GraphProfileTokenProvider' {
+        Connect-GraphProfile -GraphUrl $emulator.GraphUrl -TokenProvider { throw 'vault locked' }
+        $failure = { Get-ProfileCertification -UserId admin@contoso.com } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'GraphProfileTokenProvider,*'
+        "$($failure.ErrorDetails)" | Should -Match 'vault locked'
+        Disconnect-GraphProfile
+    }
+}

@@ -38,7 +38,17 @@ function Get-ActiveConnection {
     $stale = ([datetime]::UtcNow - $session.TokenFetched) -gt $script:ProviderTokenLifetime
     if ($session.TokenProvider -and ($Refresh -or $stale)) {
         # The provider runs here, on the pipeline thread, never on a library thread.
-        $session.Native.SetToken((ConvertTo-PlainToken (& $session.TokenProvider)))
+        try {
+            $token = ConvertTo-PlainToken (& $session.TokenProvider)
+        }
+        catch {
+            $record = [System.Management.Automation.ErrorRecord]::new(
+                $_.Exception, 'GraphProfileTokenProvider',
+                [System.Management.Automation.ErrorCategory]::AuthenticationError, $null)
+            $record.ErrorDetails = "The token provider failed: $($_.Exception.Message)"
+            $Cmdlet.ThrowTerminatingError($record)
+        }
+        $session.Native.SetToken($token)
         $session.TokenFetched = [datetime]::UtcNow
     }
     $session.Native
