@@ -21,7 +21,8 @@ pub use validate::ValidationError;
 pub use auth::{AccessToken, TokenProvider};
 pub use blocking::BlockingClient;
 pub use client::{
-    BatchRequest, BatchResponse, Client, ListQuery, UserRef, callback_provider, cancellable,
+    BatchRequest, BatchResponse, Client, FacetApi, ListQuery, UserRef, callback_provider,
+    cancellable,
 };
 pub use config::{AuthConfig, ClientConfig, Cloud, RetryPolicy};
 pub use error::{Error, ErrorKind};

@@ -2,6 +2,7 @@
 
 mod batch;
 mod create;
+mod facet_api;
 mod http;
 mod paging;
 mod path;
@@ -29,6 +30,7 @@ use http::{Answer, Call, Replay, Transport};
 use retry::RetryState;
 
 pub use batch::{BatchRequest, BatchResponse, MAX_BATCH_SIZE};
+pub use facet_api::FacetApi;
 pub use path::{UserRef, encode_segment};
 pub use query::ListQuery;
 pub use retry::parse_retry_after;
