@@ -32,7 +32,7 @@ use crate::state::AppState;
 
 /// At most this many entries are kept; older ones are dropped first, so a
 /// benchmark cannot make the emulator grow without bound.
-pub const JOURNAL_CAPACITY: usize = 200_000;
+pub const JOURNAL_CAPACITY: usize = 100_000;
 
 /// One request, or one `$batch` item, as the emulator saw it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -395,13 +395,19 @@ pub struct BatchItemRecord<'a> {
 
 /// Applied to the whole router, outside the faults layer, so throttled answers are
 /// recorded too.  The `/emulator/...` control routes are not recorded.
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     if path == "/emulator" || path.starts_with("/emulator/") {
         return next.run(request).await;
     }
 
     let client = ClientKey::from_headers(request.headers());
+    // The faults layer counts the request against the same client.
+    request.extensions_mut().insert(client.clone());
     let arrival = state.journal.arrive(&client.key, state.faults.early_grace());
     let mut entry = JournalEntry::new(request.method().as_str(), &path, &client.key);
     entry.query = request.uri().query().map(str::to_owned);

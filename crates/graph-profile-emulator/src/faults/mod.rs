@@ -98,7 +98,10 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     }
     let write = is_write(request.method());
-    let client = ClientKey::from_headers(request.headers());
+    let client = match request.extensions().get::<ClientKey>() {
+        Some(client) => client.clone(),
+        None => ClientKey::from_headers(request.headers()),
+    };
     let now = SystemTime::now();
 
     let decision = if is_batch_path(&path) {
