@@ -27,7 +27,7 @@ Describe 'GraphProfile module' {
         }
     }
 
-    It 'loads the native library from runtimes/<rid>/native inside the module' {
+    It 'loads the native library from its runtime folder inside the module' {
         $rid = [GraphProfile.Native.NativeLibraryLoader]::RuntimeIdentifier
         $file = [GraphProfile.Native.NativeLibraryLoader]::FileName
         Join-Path $module.ModuleBase "runtimes/$rid/native/$file" | Should -Exist

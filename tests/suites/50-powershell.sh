@@ -29,5 +29,6 @@ GRAPH_PROFILE_PESTER="$pester" timeout 900 pwsh -NoProfile -NonInteractive -Comm
     $config.Run.Path = "powershell/tests"
     $config.Run.Exit = $true
     $config.Output.Verbosity = "Detailed"
+    $config.Output.RenderMode = "Plaintext"
     Invoke-Pester -Configuration $config
 '
