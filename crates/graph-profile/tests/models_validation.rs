@@ -241,7 +241,8 @@ fn service_set_fields_are_refused_by_validation_and_dropped_by_prepare() {
     assert_eq!(err.field, "createdDateTime");
 
     let read_back = cert(json!({
-        "@odata.context": "https://graph.microsoft.com/beta/$metadata#users('x')/profile/certifications/$entity",
+        "@odata.context":
+            "https://graph.microsoft.com/beta/$metadata#users('x')/profile/certifications/$entity",
         "id": "abc", "createdDateTime": "2025-04-28T10:11:12.123Z",
         "lastModifiedDateTime": "2025-04-28T10:11:12.123Z",
         "createdBy": {"user": {"displayName": "Admin"}}, "lastModifiedBy": null,
@@ -256,9 +257,10 @@ fn service_set_fields_are_refused_by_validation_and_dropped_by_prepare() {
 
 #[test]
 fn unknown_fields_are_kept() {
-    let draft = cert(
-        json!({"futureField": [1, {"a": null}], "@odata.type": "#microsoft.graph.personCertification"}),
-    );
+    let draft = cert(json!({
+        "futureField": [1, {"a": null}],
+        "@odata.type": "#microsoft.graph.personCertification"
+    }));
     let prepared = prepare_draft(Certifications, draft.clone()).unwrap();
     assert_eq!(Value::Object(prepared), draft);
 }

@@ -83,7 +83,9 @@ macro_rules! facet_types {
             }
         }
 
-        #[doc = concat!("A new `", stringify!($name), "` to create; service-set fields are not part of it.")]
+        #[doc = concat!(
+            "A new `", stringify!($name), "` to create; service-set fields are not part of it."
+        )]
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $draft {
@@ -122,7 +124,10 @@ macro_rules! facet_types {
             )*
 
             /// Sets who may see the entry.
-            pub fn allowed_audiences(mut self, audiences: impl Into<$crate::model::AllowedAudiences>) -> Self {
+            pub fn allowed_audiences(
+                mut self,
+                audiences: impl Into<$crate::model::AllowedAudiences>,
+            ) -> Self {
                 self.common.allowed_audiences = Some(audiences.into());
                 self
             }
@@ -180,7 +185,10 @@ macro_rules! facet_types {
             )*
 
             /// Replaces who may see the entry.
-            pub fn allowed_audiences(mut self, audiences: impl Into<$crate::model::AllowedAudiences>) -> Self {
+            pub fn allowed_audiences(
+                mut self,
+                audiences: impl Into<$crate::model::AllowedAudiences>,
+            ) -> Self {
                 self.common.allowed_audiences = $crate::model::Patch::Value(audiences.into());
                 self
             }
