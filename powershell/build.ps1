@@ -5,8 +5,8 @@
 
 .DESCRIPTION
     Copies powershell/GraphProfile to the output folder, compiles the module's C# glue
-    (src/*.cs) into GraphProfile.Native.dll with PowerShell's in-box compiler (Add-Type;
-    no .NET SDK needed), and places the native library under
+    (src/*.cs) into lib/net<N>/GraphProfile.Native.dll with PowerShell's in-box compiler
+    (Add-Type; no .NET SDK needed), and places the native library under
     runtimes/<rid>/native/, where the module finds it at import.
 
     With -Cargo it first runs `cargo build -p graph-profile-ffi` (add -Release for an
@@ -95,7 +95,7 @@ if (Test-Path -LiteralPath $OutputPath) {
     Remove-Item -LiteralPath $OutputPath -Recurse -Force
 }
 $null = New-Item -ItemType Directory -Path $OutputPath
-Get-ChildItem -LiteralPath $source -Exclude 'src', 'Private', 'Public', 'GraphProfile.psm1' |
+Get-ChildItem -LiteralPath $source -Exclude 'Private', 'Public', 'GraphProfile.psm1' |
     Copy-Item -Destination $OutputPath -Recurse
 
 # One script file: the module's scripts in place of the block that dot-sources them, since
@@ -110,10 +110,14 @@ if ($rootModule -notmatch $pattern) { throw 'GraphProfile.psm1 lost its #region 
 $merged = [regex]::Replace($rootModule, $pattern, { param($match) $scripts -join "`n" })
 Set-Content -LiteralPath (Join-Path $OutputPath 'GraphProfile.psm1') -Value $merged -NoNewline
 
-# The C# glue, compiled once here so that importing only loads a DLL.
+# The C# glue, compiled once here so that importing only loads a DLL.  It references this
+# pwsh's .NET, so it goes in lib/net<major>; the module compiles src/ (staged too) on
+# older runtimes.
 $sources = Get-ChildItem -LiteralPath (Join-Path $source 'src') -Filter '*.cs' |
     Sort-Object Name | ForEach-Object FullName
-$assembly = Join-Path $OutputPath 'GraphProfile.Native.dll'
+$libDir = Join-Path $OutputPath "lib/net$([System.Environment]::Version.Major)"
+$null = New-Item -ItemType Directory -Path $libDir
+$assembly = Join-Path $libDir 'GraphProfile.Native.dll'
 Add-Type -Path $sources -OutputAssembly $assembly -OutputType Library
 
 $null = New-Item -ItemType Directory -Path $nativeDir -Force

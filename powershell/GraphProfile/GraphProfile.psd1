@@ -7,8 +7,6 @@
     PowerShellVersion    = '7.2'
     CompatiblePSEditions = @('Core')
 
-    # The P/Invoke glue, compiled by build.ps1; it loads the native library from runtimes/.
-    RequiredAssemblies   = @('GraphProfile.Native.dll')
     FormatsToProcess     = @('GraphProfile.format.ps1xml')
 
     FunctionsToExport    = @(

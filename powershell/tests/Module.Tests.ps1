@@ -55,6 +55,23 @@ Describe 'GraphProfile module' {
         $completion.CompletionMatches.CompletionText | Should -Be @('certifications')
     }
 
+    It 'compiles its C# glue from source where no prebuilt DLL fits the runtime' {
+        # What PowerShell 7.2 to 7.5 do with a module built by a newer pwsh: no lib/ for them.
+        $copy = Join-Path $TestDrive 'GraphProfile'
+        Copy-Item -Path $module.ModuleBase -Destination $copy -Recurse
+        Remove-Item -Path (Join-Path $copy 'lib') -Recurse
+        $null = New-Item -ItemType Directory -Path (Join-Path $copy 'lib')
+        $output = pwsh -NoProfile -NonInteractive -Command "
+            Import-Module '$copy'
+            [GraphProfile.Native.NativeLibraryLoader].Assembly.Location
+            (Get-Command -Module GraphProfile).Count
+            [GraphProfile.FacetNameSet]::new().GetValidValues().Count"
+        $LASTEXITCODE | Should -Be 0
+        $output[0] | Should -BeNullOrEmpty -Because 'the glue was compiled in memory'
+        $output[1] | Should -Be 15
+        $output[2] | Should -Be 19
+    }
+
     It 'imports again in the same session' {
         { Import-Module $manifestPath -Force } | Should -Not -Throw
         { Remove-Module GraphProfile; Import-Module $manifestPath } | Should -Not -Throw
