@@ -141,3 +141,14 @@ Describe 'A failing token provider' {
         Disconnect-GraphProfile
     }
 }
+
+Describe 'A configuration the core refuses' {
+    It 'fails Connect-GraphProfile with GraphProfileConfiguration, naming the problem' {
+        $token = ConvertTo-SecureString 'abc' -AsPlainText -Force
+        $failure = { Connect-GraphProfile -AccessToken $token -GraphUrl 'http://graph.example.com/beta' } |
+            Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'GraphProfileConfiguration,*'
+        $failure.Exception.Message | Should -Match 'https'
+        Get-GraphProfileContext | Should -BeNullOrEmpty
+    }
+}

@@ -150,7 +150,15 @@ function Connect-GraphProfile {
     }
 
     $configJson = ConvertTo-Json -InputObject $config -Depth 4 -Compress
-    $native = [GraphProfile.Native.Connection]::Open($configJson)
+    try {
+        $native = [GraphProfile.Native.Connection]::Open($configJson)
+    }
+    catch [System.Management.Automation.MethodInvocationException] {
+        # The core refused the configuration (an http:// URL that is not loopback, ...).
+        $refusal = $_.Exception.InnerException
+        if ($refusal -isnot [GraphProfile.GraphProfileException]) { throw }
+        $PSCmdlet.ThrowTerminatingError($refusal.ToErrorRecord('GraphProfile', $null))
+    }
     Close-GraphProfileSession
     $script:Session = [pscustomobject]@{
         Native        = $native
