@@ -94,6 +94,7 @@ struct Inner {
     facet: Option<FacetKind>,
     field: Option<String>,
     graph_error: Option<Value>,
+    retry_after: Option<std::time::Duration>,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
@@ -217,6 +218,17 @@ impl Error {
         self.inner.graph_error.as_ref()
     }
 
+    /// The wait the service's `Retry-After` asked for, when the failing answer had one
+    /// (a 429 or 503 that outlasted the retries): callers pacing their own work use it.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.inner.retry_after
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Error {
+        self.inner.retry_after = wait;
+        self
+    }
+
     /// Appends a note to the message: `"...: gone (after the last retry)"`.
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         self.inner.message = format!("{} ({note})", self.inner.message);
@@ -326,6 +338,7 @@ impl Clone for Error {
                 facet: inner.facet,
                 field: inner.field.clone(),
                 graph_error: inner.graph_error.clone(),
+                retry_after: inner.retry_after,
                 source: None,
             }),
         }

@@ -22,8 +22,8 @@
 //! consumed in order), then the token buckets (`throttle`), then random errors
 //! (`errors.rate`), then for writes random drops (`drops`).  Random draws come
 //! from one generator seeded by `seed`, so the same requests in the same order
-//! meet the same faults.  The `$batch` request itself meets only latency and
-//! errors; each of its items is throttled on its own
+//! meet the same faults.  The `$batch` request itself meets latency, errors
+//! and drops; each of its items is throttled on its own
 //! ([`Faults::check_item`]).
 //!
 //! Token buckets: one for reads and one for writes per application and tenant
@@ -496,14 +496,23 @@ impl Faults {
         Decision { latency, verdict }
     }
 
-    /// Decides the fate of the `$batch` request as a whole: latency and random
-    /// errors only, since its items are throttled one by one.
+    /// Decides the fate of the `$batch` request as a whole: latency, random
+    /// errors and random drops (`drops`: before any item runs, or after every
+    /// item ran, which loses the answers of writes already committed).  Its
+    /// items are throttled one by one.
     pub fn decide_batch(&self, now: SystemTime) -> Decision {
         let mut state = self.lock();
         let latency = state.latency();
-        let verdict = match state.random_error(now) {
-            Some(rejection) => Verdict::Reject(rejection),
-            None => Verdict::Proceed { drop_after: false },
+        if let Some(rejection) = state.random_error(now) {
+            return Decision { latency, verdict: Verdict::Reject(rejection) };
+        }
+        let (before, after) =
+            (state.config.drops.before_write_rate, state.config.drops.after_write_rate);
+        let draw: f64 = if before > 0.0 || after > 0.0 { state.rng.random() } else { 1.0 };
+        let verdict = if draw < before {
+            Verdict::DropBefore
+        } else {
+            Verdict::Proceed { drop_after: draw < before + after }
         };
         Decision { latency, verdict }
     }

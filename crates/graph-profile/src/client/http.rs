@@ -150,6 +150,7 @@ impl Transport {
                     }
                     let retry_after = header_text(&headers, "retry-after")
                         .and_then(|value| parse_retry_after(value, SystemTime::now()));
+                    let error = error.with_retry_after(retry_after);
                     // A 429 is refused before any work; a 503 or 504 may come after it.
                     (error, retry_after, code != 429)
                 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
-use super::current::{CurrentState, read_current};
+use super::current::{CurrentState, read_with};
 use super::desired::{DesiredState, RowError};
 use super::diff::{PlanOptions, changed_fields, diff};
 use super::facet_name;
@@ -217,8 +217,18 @@ pub async fn apply(
         None => None,
     };
 
+    // Reads and writes share one pace: a Retry-After holds them all.
+    let writer = single_shot(client)?;
+    let defaults = PaceConfig::default();
+    let pace = PaceConfig {
+        initial_rate: options.initial_rate.unwrap_or(defaults.initial_rate),
+        max_rate: options.max_rate.unwrap_or(defaults.max_rate),
+        ..defaults
+    };
+    let pacer = Pacer::new(pace);
+
     let pairs = super::pairs_of(desired);
-    let current = read_current(client, &pairs, progress).await?;
+    let current = read_with(&writer, Some(&pacer), &pairs, progress).await?;
     let mut plan = diff(desired, &current, &PlanOptions { prune: options.prune });
     if let Some(journal) = &journal {
         recheck_earlier_creates(client, &mut plan, journal).await;
@@ -286,18 +296,10 @@ pub async fn apply(
         }
     }
 
-    let writer = single_shot(client)?;
     let concurrency = options.max_concurrency.unwrap_or(client.config().max_concurrency).max(1);
-    let defaults = PaceConfig::default();
-    let pace = PaceConfig {
-        initial_rate: options.initial_rate.unwrap_or(defaults.initial_rate),
-        max_rate: options.max_rate.unwrap_or(defaults.max_rate),
-        ..defaults
-    };
     let engine = Engine {
-        reader: client,
         writer: &writer,
-        pacer: Pacer::new(pace),
+        pacer,
         journal: journal.as_ref(),
         progress,
         max_attempts: options.max_attempts.max(1),
@@ -440,7 +442,6 @@ struct Queue {
 }
 
 struct Engine<'a> {
-    reader: &'a Client,
     writer: &'a Client,
     pacer: Pacer,
     journal: Option<&'a Journal>,
@@ -671,7 +672,11 @@ impl Engine<'_> {
         }
         work.verify = true;
         work.last_error = Some(error);
-        let delay = retry_after(&answer).unwrap_or_else(|| backoff(work.attempts));
+        let wait = retry_after(&answer);
+        if let Some(wait) = wait {
+            self.pacer.hold(wait);
+        }
+        let delay = wait.unwrap_or_else(|| backoff(work.attempts));
         work.not_before = Some(Instant::now() + delay);
         None
     }
@@ -719,7 +724,8 @@ impl Engine<'_> {
             })
             .collect();
         self.stats.lock().unwrap_or_else(|p| p.into_inner()).read_backs += items.len() as u64;
-        let current = match read_current(self.reader, &pairs, &super::progress::NoProgress).await {
+        let quiet = super::progress::NoProgress;
+        let current = match read_with(self.writer, Some(&self.pacer), &pairs, &quiet).await {
             Ok(current) => current,
             Err(error) => {
                 tracing::warn!("could not read entries back: {error}");
@@ -850,9 +856,13 @@ fn failed(work: &Work, reason: String) -> EntryOutcome {
     outcome
 }
 
+/// The item's own `Retry-After`, or that of the whole `$batch` when it failed.
 fn retry_after(answer: &BatchResponse) -> Option<Duration> {
-    let value = answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))?.1;
-    parse_retry_after(value, SystemTime::now())
+    let header = answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after"));
+    match header {
+        Some((_, value)) => parse_retry_after(value, SystemTime::now()),
+        None => answer.error().and_then(|error| error.retry_after()),
+    }
 }
 
 /// 0.5 s doubling per attempt up to 30 s, with jitter between half and all of it.
