@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suites need and a fresh clone lacks: pwsh, Pester,
-# Chromium with chromedriver, and the Python test tools.  Idempotent; every
-# step fails loudly, because a suite whose tool is missing must not pass.
+# Chromium with chromedriver, gcc and valgrind, and the Python test tools.
+# Idempotent; every step fails loudly, because a suite whose tool is missing
+# must not pass.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,5 +40,13 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 chromium --version
+
+# The C ABI suite (30-c-abi) compiles its test program with gcc and runs it under valgrind.
+if ! command -v gcc >/dev/null 2>&1 || ! command -v valgrind >/dev/null 2>&1; then
+    echo "install-tools: installing gcc and valgrind"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev valgrind >/dev/null
+fi
+valgrind --version
 
 echo "install-tools: done"
