@@ -339,6 +339,22 @@ fn entry(
     Ok(DesiredEntry { line, user, facet: kind, key, fields })
 }
 
+/// A field given as text (a CSV cell, a command-line `field=value`), read as CSV cells
+/// are: the field's name in any letter case, lists as `a;b`, nested values as JSON.
+/// Returns the field's JSON name and value.
+pub fn field_from_text(
+    kind: FacetKind,
+    name: &str,
+    text: &str,
+) -> Result<(&'static str, Value), validate::ValidationError> {
+    let spec = schema::fields(kind)
+        .find(|spec| spec.name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| validate::ValidationError::new(kind, name, "is not a field of this facet"))?;
+    let value = cell_value(kind, spec.name, spec.ty, text.trim())
+        .map_err(|reason| validate::ValidationError::new(kind, spec.name, reason))?;
+    Ok((spec.name, value))
+}
+
 /// A CSV cell as the JSON value of a field of type `ty`.
 fn cell_value(kind: FacetKind, name: &str, ty: FieldType, cell: &str) -> Result<Value, String> {
     let value = match ty {

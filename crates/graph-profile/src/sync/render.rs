@@ -18,6 +18,16 @@ impl Table {
         Table { header: header.iter().map(|h| (*h).to_owned()).collect(), rows: Vec::new() }
     }
 
+    /// An empty table with column titles known only at run time.
+    pub fn with_header(header: Vec<String>) -> Table {
+        Table { header, rows: Vec::new() }
+    }
+
+    /// Adds a row of any length; missing cells are empty, extra ones dropped.
+    pub fn push(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
     /// Adds a row; missing cells are empty.
     pub fn row<const N: usize>(&mut self, cells: [String; N]) {
         self.rows.push(cells.into_iter().collect());
@@ -81,7 +91,14 @@ pub fn short_value(value: &Value) -> String {
 
 /// Rows as CSV text with a header line.
 pub fn to_csv<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let rows: Vec<Vec<String>> = rows.iter().map(|row| row.to_vec()).collect();
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    rows_to_csv(&header, &rows)
+}
+
+/// Rows of any width as CSV text with a header line.
+pub fn rows_to_csv(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     // Writing to memory cannot fail; a failure here would be a bug in csv.
     let _ = writer.write_record(header);
     for row in rows {
