@@ -103,8 +103,8 @@ enum gp_result
     GP_ERR_NOT_IMPLEMENTED = 107,
     // A `gp_` function was called from inside a callback the library is running.
     GP_ERR_REENTRANT_CALL = 108,
-    // The core refused the input before sending it (`ErrorKind::Validation`), or the
-    // service answered 400 to it.
+    // The core refused the input before sending it (`ErrorKind::Validation`); the
+    // message names `facet.field`.
     GP_ERR_VALIDATION = 200,
     // The client configuration cannot work (`ErrorKind::Config`).
     GP_ERR_CONFIG = 201,
@@ -228,8 +228,8 @@ gp_result gp_cancel_token_cancel(const gp_cancel_token *token);
 gp_result gp_cancel_token_is_cancelled(const gp_cancel_token *token, bool *out_cancelled);
 
 // Frees the token.  NULL is harmless; a token freed already gives
-// `GP_ERR_INVALID_HANDLE`.  Calls running with it keep working and can still be
-// cancelled by nothing else; free a token only after the calls given it returned.
+// `GP_ERR_INVALID_HANDLE`.  Freeing does not cancel: calls running with it go on, and
+// can then no longer be cancelled.  Free a token after the calls given it returned.
 gp_result gp_cancel_token_free(gp_cancel_token *token);
 
 // Makes a client from a `ClientConfig` JSON object (see the README) in `*out_client`.

@@ -76,8 +76,8 @@ pub unsafe extern "C" fn gp_cancel_token_is_cancelled(
 }
 
 /// Frees the token.  NULL is harmless; a token freed already gives
-/// `GP_ERR_INVALID_HANDLE`.  Calls running with it keep working and can still be
-/// cancelled by nothing else; free a token only after the calls given it returned.
+/// `GP_ERR_INVALID_HANDLE`.  Freeing does not cancel: calls running with it go on, and
+/// can then no longer be cancelled.  Free a token after the calls given it returned.
 #[unsafe(no_mangle)]
 pub extern "C" fn gp_cancel_token_free(token: *mut gp_cancel_token) -> gp_result {
     guard("gp_cancel_token_free", || {

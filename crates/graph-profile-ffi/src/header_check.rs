@@ -28,7 +28,7 @@ fn header_is_current() {
             .lines()
             .zip(generated.lines())
             .position(|(old, new)| old != new)
-            .map_or_else(|| committed.lines().count().min(generated.lines().count()), |n| n);
+            .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
             "bindings/c/graph_profile.h is out of date with the Rust code (first difference \
              at line {}); regenerate it with \

@@ -14,12 +14,19 @@ use serde_json::{Map, Value, json};
 
 use crate::result::gp_result;
 
-/// A failure as the ABI reports it: the code and everything the core knew.
+/// A failure as the ABI reports it: the code, the message, and what the core knew.
 #[derive(Debug, Clone)]
 pub(crate) struct FfiError {
     pub(crate) code: gp_result,
     pub(crate) message: String,
-    pub(crate) kind: Option<&'static str>,
+    /// Present for failures of the core; boxed to keep `Result`s small.
+    pub(crate) detail: Option<Box<CoreDetail>>,
+}
+
+/// The parts of a core error beyond its code and message.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CoreDetail {
+    pub(crate) kind: &'static str,
     pub(crate) http_status: u16,
     pub(crate) graph_code: Option<String>,
     pub(crate) request_id: Option<String>,
@@ -32,18 +39,12 @@ pub(crate) struct FfiError {
 impl FfiError {
     /// A failure found by the ABI layer itself, with a message naming the problem.
     pub(crate) fn new(code: gp_result, message: impl Into<String>) -> FfiError {
-        FfiError {
-            code,
-            message: message.into(),
-            kind: None,
-            http_status: 0,
-            graph_code: None,
-            request_id: None,
-            client_request_id: None,
-            facet: None,
-            field: None,
-            graph_error: None,
-        }
+        FfiError { code, message: message.into(), detail: None }
+    }
+
+    /// The HTTP status, or 0 when the service did not answer.
+    pub(crate) fn http_status(&self) -> u16 {
+        self.detail.as_ref().map_or(0, |detail| detail.http_status)
     }
 
     /// The detail as one JSON object, for hosts that prefer one string to six calls.
@@ -52,23 +53,27 @@ impl FfiError {
         object.insert("code".into(), json!(self.code as i32));
         object.insert("name".into(), json!(self.code.name()));
         object.insert("message".into(), json!(self.message));
+        let Some(detail) = &self.detail else {
+            return Value::Object(object);
+        };
+
+        object.insert("kind".into(), json!(detail.kind));
+        if detail.http_status != 0 {
+            object.insert("httpStatus".into(), json!(detail.http_status));
+        }
         let optional = [
-            ("kind", self.kind.map(str::to_owned)),
-            ("graphCode", self.graph_code.clone()),
-            ("requestId", self.request_id.clone()),
-            ("clientRequestId", self.client_request_id.clone()),
-            ("facet", self.facet.clone()),
-            ("field", self.field.clone()),
+            ("graphCode", &detail.graph_code),
+            ("requestId", &detail.request_id),
+            ("clientRequestId", &detail.client_request_id),
+            ("facet", &detail.facet),
+            ("field", &detail.field),
         ];
         for (key, value) in optional {
             if let Some(value) = value {
-                object.insert(key.into(), Value::String(value));
+                object.insert(key.into(), Value::String(value.clone()));
             }
         }
-        if self.http_status != 0 {
-            object.insert("httpStatus".into(), json!(self.http_status));
-        }
-        if let Some(graph_error) = &self.graph_error {
+        if let Some(graph_error) = &detail.graph_error {
             object.insert("graphError".into(), graph_error.clone());
         }
         Value::Object(object)
@@ -77,10 +82,8 @@ impl FfiError {
 
 impl From<profile::Error> for FfiError {
     fn from(error: profile::Error) -> FfiError {
-        FfiError {
-            code: gp_result::from_kind(error.kind()),
-            message: error.to_string(),
-            kind: Some(error.kind().as_str()),
+        let detail = CoreDetail {
+            kind: error.kind().as_str(),
             http_status: error.status().unwrap_or(0),
             graph_code: error.code().map(str::to_owned),
             request_id: error.request_id().map(str::to_owned),
@@ -88,6 +91,11 @@ impl From<profile::Error> for FfiError {
             facet: error.facet().map(|facet| facet.collection().to_owned()),
             field: error.field().map(str::to_owned),
             graph_error: error.graph_error_json().cloned(),
+        };
+        FfiError {
+            code: gp_result::from_kind(error.kind()),
+            message: error.to_string(),
+            detail: Some(Box::new(detail)),
         }
     }
 }
@@ -113,11 +121,15 @@ pub(crate) fn c_string_lossy(text: &str) -> CString {
 
 /// Stores `error` as the calling thread's last error.
 pub(crate) fn set(error: FfiError) {
+    let detail = error.detail.as_deref();
+    let text = |part: fn(&CoreDetail) -> &Option<String>| {
+        detail.and_then(|detail| part(detail).as_deref()).map(c_string_lossy)
+    };
     let stored = Stored {
         message: c_string_lossy(&error.message),
-        graph_code: error.graph_code.as_deref().map(c_string_lossy),
-        request_id: error.request_id.as_deref().map(c_string_lossy),
-        client_request_id: error.client_request_id.as_deref().map(c_string_lossy),
+        graph_code: text(|detail| &detail.graph_code),
+        request_id: text(|detail| &detail.request_id),
+        client_request_id: text(|detail| &detail.client_request_id),
         json: c_string_lossy(&error.to_json().to_string()),
         error,
     };
@@ -162,7 +174,7 @@ pub extern "C" fn gp_last_error_graph_code() -> *const c_char {
 /// The HTTP status of the last failure, or 0 when the service did not answer.
 #[unsafe(no_mangle)]
 pub extern "C" fn gp_last_error_http_status() -> u16 {
-    read(|stored| stored.error.http_status, 0)
+    read(|stored| stored.error.http_status(), 0)
 }
 
 /// The service's `request-id` of the last failure (quote it to Microsoft support), or
@@ -229,10 +241,12 @@ mod tests {
             "innerError":{"request-id":"r-1","client-request-id":"c-1"}}}"#;
         let error = FfiError::from(profile::Error::from_response(404, None, body));
         assert_eq!(error.code, gp_result::GP_ERR_NOT_FOUND);
-        assert_eq!(error.http_status, 404);
-        assert_eq!(error.graph_code.as_deref(), Some("Request_ResourceNotFound"));
-        assert_eq!(error.request_id.as_deref(), Some("r-1"));
-        assert_eq!(error.client_request_id.as_deref(), Some("c-1"));
-        assert!(error.to_json()["graphError"].is_object());
+        assert_eq!(error.http_status(), 404);
+        let json = error.to_json();
+        assert_eq!(json["graphCode"], "Request_ResourceNotFound");
+        assert_eq!(json["requestId"], "r-1");
+        assert_eq!(json["clientRequestId"], "c-1");
+        assert_eq!(json["kind"], "not_found");
+        assert!(json["graphError"].is_object());
     }
 }

@@ -27,4 +27,6 @@ pub mod strings;
 pub mod version;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod header_check;

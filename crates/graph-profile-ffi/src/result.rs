@@ -41,8 +41,8 @@ pub enum gp_result {
     /// A `gp_` function was called from inside a callback the library is running.
     GP_ERR_REENTRANT_CALL = 108,
 
-    /// The core refused the input before sending it (`ErrorKind::Validation`), or the
-    /// service answered 400 to it.
+    /// The core refused the input before sending it (`ErrorKind::Validation`); the
+    /// message names `facet.field`.
     GP_ERR_VALIDATION = 200,
     /// The client configuration cannot work (`ErrorKind::Config`).
     GP_ERR_CONFIG = 201,
