@@ -391,7 +391,9 @@ void gp_last_error_clear(void);
 // `callback`: NULL turns forwarding off.  `user_data`: passed back on every call,
 // never read; may be NULL.  `max_level`: the most detailed level forwarded, one of
 // `gp_log_level` (`GP_LOG_OFF` turns forwarding off as well).  Events carry no tokens,
-// secrets or bodies.  Returns `GP_ERR_INVALID_ARGUMENT` for a level out of range.
+// secrets or bodies.  When it returns, no call of the previous callback is running, so
+// its `user_data` may be released.  Returns `GP_ERR_INVALID_ARGUMENT` for a level out
+// of range, and `GP_ERR_REENTRANT_CALL` when called from inside a library callback.
 gp_result gp_set_log_callback(gp_log_callback callback, void *user_data, int32_t max_level);
 
 // The name of a result code (`"GP_ERR_NOT_FOUND"`), or NULL for a number that is no code.

@@ -649,6 +649,7 @@ struct log_state {
     atomic_int events;
     atomic_int with_target;
     atomic_int leaked_token;
+    atomic_int reentry_refused;
 };
 
 static void on_log(void *user_data, gp_log_level level, const char *target,
@@ -658,6 +659,9 @@ static void on_log(void *user_data, gp_log_level level, const char *target,
     if (level >= GP_LOG_ERROR && level <= GP_LOG_TRACE && strstr(target, "graph_profile"))
         atomic_fetch_add(&state->with_target, 1);
     if (strstr(message, admin_token)) atomic_fetch_add(&state->leaked_token, 1);
+    /* Changing the callback from inside it is refused rather than deadlocking. */
+    if (gp_set_log_callback(NULL, NULL, GP_LOG_OFF) == GP_ERR_REENTRANT_CALL)
+        atomic_fetch_add(&state->reentry_refused, 1);
 }
 
 static void test_logging(gp_client *client) {
@@ -671,6 +675,7 @@ static void test_logging(gp_client *client) {
     CHECK(seen > 0, "log events arrived");
     CHECK(atomic_load(&state.with_target) > 0, "events name a graph_profile target");
     CHECK(atomic_load(&state.leaked_token) == 0, "no token in any event");
+    CHECK(atomic_load(&state.reentry_refused) == seen, "re-entry refused in every event");
 
     EXPECT(gp_list(client, "me", "skills", NULL, NULL, &out), GP_OK);
     gp_string_free(out);

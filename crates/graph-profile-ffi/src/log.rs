@@ -15,7 +15,7 @@ use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-use crate::guard::{guard, in_callback};
+use crate::guard::{forbid_in_callback, guard, in_callback};
 use crate::last_error::{FfiError, c_string_lossy};
 use crate::result::gp_result;
 
@@ -135,24 +135,27 @@ impl<S: Subscriber> Layer<S> for ForwardLayer {
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        let Some(sink) = *SINK.read().unwrap_or_else(|poisoned| poisoned.into_inner()) else {
-            return;
-        };
         if FORWARDING.with(|flag| flag.replace(true)) {
             return;
         }
 
-        let mut line = Line::default();
-        event.record(&mut line);
-        let text = format!("{}{}", line.message, line.fields);
-        let message = c_string_lossy(text.trim_start());
-        let target = c_string_lossy(event.metadata().target());
-        let level = level_of(level_number(event.metadata().level()));
-        // SAFETY: the host gave this function pointer for exactly this call; the
-        // strings live until it returns.
-        in_callback(|| unsafe {
-            (sink.callback)(sink.user_data, level, target.as_ptr(), message.as_ptr())
-        });
+        // The read lock is held while the host's callback runs, so that
+        // `gp_set_log_callback` returns only once no call of the old callback is running.
+        let sink = SINK.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(sink) = *sink {
+            let mut line = Line::default();
+            event.record(&mut line);
+            let text = format!("{}{}", line.message, line.fields);
+            let message = c_string_lossy(text.trim_start());
+            let target = c_string_lossy(event.metadata().target());
+            let level = level_of(level_number(event.metadata().level()));
+            // SAFETY: the host gave this function pointer for exactly this call; the
+            // strings live until it returns.
+            in_callback(|| unsafe {
+                (sink.callback)(sink.user_data, level, target.as_ptr(), message.as_ptr())
+            });
+        }
+        drop(sink);
 
         FORWARDING.with(|flag| flag.set(false));
     }
@@ -179,7 +182,9 @@ fn install_subscriber() -> Result<(), FfiError> {
 /// `callback`: NULL turns forwarding off.  `user_data`: passed back on every call,
 /// never read; may be NULL.  `max_level`: the most detailed level forwarded, one of
 /// `gp_log_level` (`GP_LOG_OFF` turns forwarding off as well).  Events carry no tokens,
-/// secrets or bodies.  Returns `GP_ERR_INVALID_ARGUMENT` for a level out of range.
+/// secrets or bodies.  When it returns, no call of the previous callback is running, so
+/// its `user_data` may be released.  Returns `GP_ERR_INVALID_ARGUMENT` for a level out
+/// of range, and `GP_ERR_REENTRANT_CALL` when called from inside a library callback.
 #[unsafe(no_mangle)]
 pub extern "C" fn gp_set_log_callback(
     callback: gp_log_callback,
@@ -187,6 +192,7 @@ pub extern "C" fn gp_set_log_callback(
     max_level: i32,
 ) -> gp_result {
     guard("gp_set_log_callback", || {
+        forbid_in_callback("gp_set_log_callback")?;
         if !(0..=5).contains(&max_level) {
             return Err(FfiError::new(
                 gp_result::GP_ERR_INVALID_ARGUMENT,
