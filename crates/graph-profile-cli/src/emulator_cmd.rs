@@ -60,6 +60,7 @@ impl EmulatorArgs {
         if self.app_only_writes {
             auth.app_only_writes = true;
         }
+        auth.validate().map_err(|e| anyhow::anyhow!("--auth: {e}"))?;
         let mut faults: FaultsConfig = match &self.faults {
             Some(json) => serde_json::from_str(json).context("--faults is not valid settings")?,
             None => FaultsConfig::default(),
@@ -67,6 +68,7 @@ impl EmulatorArgs {
         if let Some(seed) = self.seed {
             faults.seed = seed;
         }
+        faults.validate().map_err(|e| anyhow::anyhow!("--faults: {e}"))?;
 
         Ok(EmulatorConfig {
             listen: self.listen,

@@ -429,7 +429,8 @@ pub async fn middleware(
     };
     entry.fault = note.fault.map(str::to_owned);
     entry.entry_id = note.entry_id;
-    if write && path.starts_with("/beta") {
+    // A batch commits nothing itself: its items have their own entries.
+    if write && path.starts_with("/beta") && !crate::faults::is_batch_path(&path) {
         entry.committed = Some(note.committed.unwrap_or(false));
     }
     if let Some(value) = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {

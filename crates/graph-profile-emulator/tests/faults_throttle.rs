@@ -243,7 +243,9 @@ async fn batch_items_are_throttled_one_by_one() {
     assert!(items.iter().all(|e| e["path"].as_str().unwrap().starts_with("/beta/users/")));
     let written = items.iter().find(|e| e["status"] == 201).unwrap();
     assert!(written["entryId"].is_string());
-    assert!(journal.iter().any(|e| e["path"] == "/beta/$batch" && e["status"] == 200));
+    let whole = journal.iter().find(|e| e["path"] == "/beta/$batch").expect("the batch");
+    assert_eq!(whole["status"], 200);
+    assert!(whole.get("committed").is_none(), "the batch itself writes nothing: {whole}");
 }
 
 #[tokio::test]

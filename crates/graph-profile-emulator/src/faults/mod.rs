@@ -40,7 +40,8 @@ pub fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn is_batch_path(path: &str) -> bool {
+/// True for `/beta/$batch`, whose items are journaled and throttled one by one.
+pub(crate) fn is_batch_path(path: &str) -> bool {
     let rest = path.trim_start_matches("/beta/").trim_end_matches('/');
     rest.eq_ignore_ascii_case("$batch") || rest.eq_ignore_ascii_case("%24batch")
 }
@@ -132,7 +133,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 
     let method = request.method().clone();
     let response = next.run(request).await;
-    if !write || !response.status().is_success() {
+    if !write || !response.status().is_success() || is_batch_path(&path) {
         return response;
     }
 
