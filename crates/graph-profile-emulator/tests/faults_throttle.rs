@@ -268,3 +268,32 @@ async fn bad_config_is_refused_naming_the_field() {
     assert_eq!(config["auth"]["appOnlyWrites"], false);
     assert_eq!(config["throttle"]["status"], 429);
 }
+
+#[tokio::test]
+async fn a_whole_batch_can_be_dropped_after_its_items_ran() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"seed": 3, "drops": {"afterWriteRate": 1.0}})).await;
+    emu.clear_journal().await;
+    let requests: Vec<Value> = (1..=2)
+        .map(|i| {
+            json!({"id": i.to_string(), "method": "POST", "url": SKILLS,
+                   "headers": {"Content-Type": "application/json"},
+                   "body": {"displayName": format!("s{i}")}})
+        })
+        .collect();
+    let sent = emu
+        .http
+        .post(emu.url("/$batch"))
+        .bearer_auth(&emu.token)
+        .json(&json!({ "requests": requests }))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the batch was answered: {sent:?}");
+
+    emu.configure(json!({"drops": {"afterWriteRate": 0.0}})).await;
+    assert_eq!(names(&emu.get(SKILLS).await), ["s1", "s2"], "both items were committed");
+    let journal = emu.journal().await;
+    let whole = journal.iter().find(|e| e["path"] == "/beta/$batch").expect("the batch");
+    assert_eq!(whole["fault"], "dropAfterWrite");
+    assert_eq!(journal.iter().filter(|e| e["committed"] == true).count(), 2);
+}

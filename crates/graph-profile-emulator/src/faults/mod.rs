@@ -133,7 +133,17 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
 
     let method = request.method().clone();
     let response = next.run(request).await;
-    if !write || !response.status().is_success() || is_batch_path(&path) {
+    if !write || !response.status().is_success() {
+        return response;
+    }
+    if is_batch_path(&path) {
+        // Every item has run: dropping now loses the answers of committed writes.
+        if drop_after {
+            tracing::debug!("injected fault: connection dropped after a batch");
+            let mut note = FaultNote::dropped_after(response.status(), None);
+            note.committed = None;
+            return dropped_connection(note);
+        }
         return response;
     }
 
