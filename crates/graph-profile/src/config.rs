@@ -49,7 +49,7 @@ impl Cloud {
 
 /// How often and how long to retry throttled or failed requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
     pub max_retries: u32,
@@ -94,7 +94,12 @@ impl RetryPolicy {
 
 /// How the client signs in.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum AuthConfig {
     /// No `Authorization` header (an emulator that does not check).
     #[default]
@@ -172,8 +177,11 @@ impl fmt::Debug for DeviceCodeCallback {
 
 /// Everything a `Client` needs.  Read from JSON by the bindings:
 /// `{"cloud": "global", "graphUrl": ..., "auth": {"type": "token", ...}, ...}`.
+///
+/// Unknown keys are refused: a misspelled `graphUrl` must not quietly send a
+/// token to the real service.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ClientConfig {
     /// Picks the Graph and sign-in hosts unless given outright.
     pub cloud: Cloud,
@@ -288,6 +296,19 @@ mod tests {
         let json = r#"{"auth": {"type": "refreshToken", "tenantId": "t", "clientId": "c",
             "refreshToken": "r", "scopes": ["User.ReadWrite.All"]}}"#;
         assert!(!format!("{:?}", ClientConfig::from_json(json).unwrap()).contains("\"r\""));
+    }
+
+    #[test]
+    fn a_misspelled_key_is_refused_by_name() {
+        for json in [
+            r#"{"graphURL": "http://127.0.0.1:5000/beta"}"#,
+            r#"{"retry": {"maxRetry": 2}}"#,
+            r#"{"auth": {"type": "token", "token": "t", "tenant": "x"}}"#,
+        ] {
+            let error = ClientConfig::from_json(json).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::Config);
+            assert!(error.to_string().contains("unknown field"), "{error}");
+        }
     }
 
     #[test]

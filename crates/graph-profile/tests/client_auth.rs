@@ -72,7 +72,8 @@ async fn client_credentials_sign_in_once_and_reuse_the_token() {
     let form = &forms[0];
     assert!(form.contains("client_id=app-1"), "{form}");
     assert!(form.contains("client_secret=s3cret"), "{form}");
-    let default_scope = format!("{}/.default", server.uri());
+    // The cloud (global by default) names the resource, not the local Graph URL.
+    let default_scope = "https://graph.microsoft.com/.default";
     let encoded: String = url::form_urlencoded::byte_serialize(default_scope.as_bytes()).collect();
     assert!(form.contains(&format!("scope={encoded}")), "{form}");
     assert!(!format!("{client:?}").contains("s3cret"));
@@ -115,7 +116,8 @@ async fn device_code_polls_until_the_user_signs_in() {
             "device_code": "dc-1", "user_code": "ABCD-EFGH",
             "verification_uri": "https://microsoft.com/devicelogin",
             "expires_in": 900, "interval": 0,
-            "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate."
+            "message": "To sign in, use a web browser to open the page \
+                        https://microsoft.com/devicelogin and enter the code ABCD-EFGH."
         })))
         .mount(&server)
         .await;

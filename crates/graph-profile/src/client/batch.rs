@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::create::holds_draft;
-use super::http::{Call, Failure, Replay};
+use super::http::{Call, Failure, LogPath, Replay};
 use super::retry::{is_retryable_status, parse_retry_after};
 use super::{Client, ListQuery, UserRef, new_client_request_id, paging, path, query, to_body};
 use crate::FacetKind;
@@ -324,7 +324,7 @@ impl Client {
             method: Method::POST,
             url,
             body: Some(body),
-            log_path: "$batch".to_owned(),
+            log_path: LogPath::Batch,
             replay: if has_create { Replay::Never } else { Replay::Safe },
         };
 
@@ -552,7 +552,8 @@ fn group(
     for chain in chains {
         if chain.len() > MAX_BATCH_SIZE {
             let reason = format!(
-                "a dependsOn chain of {} requests (from '{}') cannot fit one batch of {MAX_BATCH_SIZE}",
+                "a dependsOn chain of {} requests (from '{}') cannot fit one batch of \
+                 {MAX_BATCH_SIZE}",
                 chain.len(),
                 requests[chain[0]].id
             );

@@ -7,27 +7,25 @@
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use super::http::{Call, Failure, Replay};
-use super::{
-    Client, ListQuery, UserRef, json_body, log_path, new_client_request_id, path, to_body,
-};
+use super::http::{Answer, Call, Failure, LogPath, Replay};
+use super::{Client, ListQuery, UserRef, new_client_request_id, path, to_body};
 use crate::FacetKind;
 use crate::error::Error;
 use crate::schema::{self, FieldType};
 
-/// POSTs `draft` (already validated) and returns the created entry.
+/// POSTs `draft` (already validated) and returns the answer holding the created entry.
 pub(super) async fn create_once(
     client: &Client,
     user: &UserRef,
     kind: FacetKind,
     draft: Map<String, Value>,
-) -> Result<Value, Error> {
+) -> Result<Answer, Error> {
     let path = path::facet_path(user, kind)?;
     let call = Call {
         method: Method::POST,
         url: client.transport().url(&path, "")?,
-        body: Some(to_body(&Value::Object(draft.clone()))?),
-        log_path: log_path(kind, None),
+        body: Some(to_body(&draft)?),
+        log_path: LogPath::Collection(kind),
         replay: Replay::Never,
     };
     let mut state = client.retry_state();
@@ -36,7 +34,7 @@ pub(super) async fn create_once(
     loop {
         let (error, retryable, retry_after) =
             match client.transport().execute(&call, &mut state, &client_request_id).await {
-                Ok(answer) => return json_body(&answer),
+                Ok(answer) => return Ok(answer),
                 Err(Failure::Final(error)) => return Err(error),
                 Err(Failure::Unknown { error, retryable, retry_after }) => {
                     (error, retryable, retry_after)
@@ -57,7 +55,8 @@ pub(super) async fn create_once(
                     facet = %kind,
                     "create outcome was unknown; the entry is there, not repeating it"
                 );
-                return Ok(entry);
+                let body = to_body(&entry)?;
+                return Ok(Answer { status: 201, body });
             }
             Ok(None) if delay.is_some() => {
                 tracing::debug!(facet = %kind, "create outcome was unknown; absent, repeating");

@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Client, ListQuery, UserRef};
+use super::http::Answer;
+use super::{Client, ListQuery, UserRef, json_body};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Award, Certification, Facet};
 
@@ -57,17 +58,19 @@ impl<F: Facet> FacetApi<F> {
 
     /// One entry by id.
     pub async fn get(&self, id: &str) -> Result<F, Error> {
-        from_json(self.client.get(&self.user, F::KIND, id, &[]).await?)
+        from_answer(&self.client.get_answer(&self.user, F::KIND, id, &[]).await?)
     }
 
     /// Creates an entry from a draft; see [`Client::create`].
     pub async fn create(&self, draft: &F::Draft) -> Result<F, Error> {
-        from_json(self.client.create(&self.user, F::KIND, to_json::<F, _>(draft)?).await?)
+        let draft = to_json::<F, _>(draft)?;
+        from_answer(&self.client.create_answer(&self.user, F::KIND, draft).await?)
     }
 
     /// Sends the fields the patch sets and returns the whole updated entry.
     pub async fn update(&self, id: &str, patch: &F::Patch) -> Result<F, Error> {
-        from_json(self.client.update(&self.user, F::KIND, id, to_json::<F, _>(patch)?).await?)
+        let patch = to_json::<F, _>(patch)?;
+        from_answer(&self.client.update_answer(&self.user, F::KIND, id, patch).await?)
     }
 
     /// Deletes an entry.
@@ -98,6 +101,11 @@ fn to_json<F: Facet, T: Serialize>(value: &T) -> Result<Value, Error> {
         Error::new(ErrorKind::Validation, format!("cannot write the {}: {e}", F::KIND))
             .with_facet(F::KIND)
     })
+}
+
+/// Reads the entry straight from the answer's bytes, without a `Value` in between.
+fn from_answer<F: Facet>(answer: &Answer) -> Result<F, Error> {
+    json_body(answer).map_err(|e| e.with_facet(F::KIND))
 }
 
 fn from_json<F: Facet + DeserializeOwned>(value: Value) -> Result<F, Error> {

@@ -9,7 +9,8 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::retry::{GiveUp, RetryState, is_retryable_status, parse_retry_after};
-use crate::auth::{TokenProvider, check_secure};
+use crate::FacetKind;
+use crate::auth::TokenProvider;
 use crate::error::{Error, ErrorKind};
 
 /// Redirects followed per attempt before giving up.
@@ -46,8 +47,27 @@ pub(crate) struct Call {
     pub(crate) url: Url,
     pub(crate) body: Option<Bytes>,
     /// What the log shows as the path: the facet part only, never the user.
-    pub(crate) log_path: String,
+    pub(crate) log_path: LogPath,
     pub(crate) replay: Replay,
+}
+
+/// The path a log line shows: never the user, and not the entry id either
+/// (`profile/certifications/{id}`), so logs stay free of personal data.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LogPath {
+    Collection(FacetKind),
+    Entry(FacetKind),
+    Batch,
+}
+
+impl std::fmt::Display for LogPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LogPath::Collection(kind) => write!(f, "profile/{}", kind.collection()),
+            LogPath::Entry(kind) => write!(f, "profile/{}/{{id}}", kind.collection()),
+            LogPath::Batch => f.write_str("$batch"),
+        }
+    }
 }
 
 /// A successful answer.
@@ -79,13 +99,19 @@ impl Failure {
 enum Attempt {
     Answered {
         status: StatusCode,
-        headers: HeaderMap,
+        headers: AnswerHeaders,
         body: Bytes,
     },
     /// No connection was made: nothing reached the service.
     NotSent(Error),
     /// The connection broke or timed out after the request may have gone out.
     Broken(Error),
+}
+
+/// The headers of an answer that matter after it is read.
+struct AnswerHeaders {
+    request_id: Option<String>,
+    retry_after: Option<String>,
 }
 
 /// Sends requests to Graph on behalf of a `Client`.
@@ -126,7 +152,7 @@ impl Transport {
                     if status.is_success() {
                         return Ok(Answer { status: status.as_u16(), body });
                     }
-                    let request_id = header_text(&headers, "request-id");
+                    let request_id = headers.request_id.as_deref();
                     let error = Error::from_response(status.as_u16(), request_id, &body);
                     let error = fill_client_request_id(error, client_request_id);
 
@@ -148,7 +174,9 @@ impl Transport {
                         }
                         return Err(Failure::Final(error));
                     }
-                    let retry_after = header_text(&headers, "retry-after")
+                    let retry_after = headers
+                        .retry_after
+                        .as_deref()
                         .and_then(|value| parse_retry_after(value, SystemTime::now()));
                     let error = error.with_retry_after(retry_after);
                     // A 429 is refused before any work; a 503 or 504 may come after it.
@@ -195,9 +223,9 @@ impl Transport {
                 request = request.header("Retry-Attempt", retries.to_string());
             }
             if let Some(token) = &token {
-                // A redirect to another host must not carry our token along.
-                if url.origin() == self.graph_url.origin() {
-                    check_secure(&url).map_err(Failure::Final)?;
+                // A redirect to another host must not carry our token along.  The Graph
+                // origin passed `check_secure` when the client was made.
+                if same_origin(&url, &self.graph_url) {
                     request = request.bearer_auth(token.secret());
                 }
             }
@@ -222,14 +250,16 @@ impl Transport {
             };
 
             let status = response.status();
-            let headers = response.headers().clone();
-            let request_id = header_text(&headers, "request-id").map(str::to_owned);
-            log_attempt(call, Some(status), request_id.as_deref(), retries, started);
+            let request_id = header_text(response.headers(), "request-id");
+            log_attempt(call, Some(status), request_id, retries, started);
 
-            let location = header_text(&headers, "location").map(str::to_owned);
-            if status.is_redirection() && location.is_some() && hop < MAX_REDIRECTS {
-                let location = location.unwrap_or_default();
-                url = url.join(&location).map_err(|e| {
+            let location = header_text(response.headers(), "location");
+            if let Some(location) = location.filter(|_| status.is_redirection()) {
+                if hop == MAX_REDIRECTS {
+                    let error = Error::new(ErrorKind::Service, "too many redirects");
+                    return Err(Failure::Final(error));
+                }
+                url = url.join(location).map_err(|e| {
                     Failure::Final(Error::new(
                         ErrorKind::Service,
                         format!("the service redirected to an invalid location: {e}"),
@@ -246,6 +276,11 @@ impl Transport {
                 continue;
             }
 
+            // Only what the retry rules and errors read is kept, not the whole map.
+            let headers = AnswerHeaders {
+                request_id: request_id.map(str::to_owned),
+                retry_after: header_text(response.headers(), "retry-after").map(str::to_owned),
+            };
             return match response.bytes().await {
                 Ok(body) => Ok(Attempt::Answered { status, headers, body }),
                 Err(error) => Ok(Attempt::Broken(Error::from_reqwest(error))),
@@ -276,6 +311,13 @@ fn log_attempt(
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value: &HeaderValue| value.to_str().ok())
+}
+
+/// Same scheme, host and port: cheaper than comparing `Url::origin()`s, which allocate.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 fn fill_client_request_id(error: Error, client_request_id: &str) -> Error {

@@ -26,7 +26,7 @@ use crate::auth::{
 use crate::config::{AuthConfig, ClientConfig};
 use crate::error::{Error, ErrorKind};
 
-use http::{Answer, Call, Replay, Transport};
+use http::{Answer, Call, LogPath, Replay, Transport};
 use retry::RetryState;
 
 pub use batch::{BatchRequest, BatchResponse, MAX_BATCH_SIZE};
@@ -127,17 +127,26 @@ impl Client {
         id: &str,
         select: &[String],
     ) -> Result<Value, Error> {
+        json_body(&self.get_answer(user, kind, id, select).await?)
+    }
+
+    pub(crate) async fn get_answer(
+        &self,
+        user: &UserRef,
+        kind: FacetKind,
+        id: &str,
+        select: &[String],
+    ) -> Result<Answer, Error> {
         let path = path::entry_path(user, kind, id)?;
         let url = self.transport().url(&path, &query::select_query(select))?;
         let call = Call {
             method: Method::GET,
             url,
             body: None,
-            log_path: log_path(kind, Some(id)),
+            log_path: LogPath::Entry(kind),
             replay: Replay::Safe,
         };
-        let answer = self.execute(&call).await.map_err(|e| e.with_facet(kind))?;
-        json_body(&answer)
+        self.execute(&call).await.map_err(|e| e.with_facet(kind))
     }
 
     /// Creates an entry from a draft, validated first, and returns it as the service
@@ -152,6 +161,15 @@ impl Client {
         kind: FacetKind,
         draft: Value,
     ) -> Result<Value, Error> {
+        json_body(&self.create_answer(user, kind, draft).await?)
+    }
+
+    pub(crate) async fn create_answer(
+        &self,
+        user: &UserRef,
+        kind: FacetKind,
+        draft: Value,
+    ) -> Result<Answer, Error> {
         let draft = prepare_draft(kind, draft)?;
         create::create_once(self, user, kind, draft).await.map_err(|e| e.with_facet(kind))
     }
@@ -164,22 +182,32 @@ impl Client {
         id: &str,
         patch: Value,
     ) -> Result<Value, Error> {
+        json_body(&self.update_answer(user, kind, id, patch).await?)
+    }
+
+    pub(crate) async fn update_answer(
+        &self,
+        user: &UserRef,
+        kind: FacetKind,
+        id: &str,
+        patch: Value,
+    ) -> Result<Answer, Error> {
         let patch = prepare_patch(kind, patch)?;
         let path = path::entry_path(user, kind, id)?;
         let call = Call {
             method: Method::PATCH,
             url: self.transport().url(&path, "")?,
-            body: Some(to_body(&Value::Object(patch))?),
-            log_path: log_path(kind, Some(id)),
+            body: Some(to_body(&patch)?),
+            log_path: LogPath::Entry(kind),
             replay: Replay::Safe,
         };
         let answer = self.execute(&call).await.map_err(|e| e.with_facet(kind))?;
 
         // Graph answers 200 with the entry; a service that answers 204 gets a read.
         if answer.body.iter().all(u8::is_ascii_whitespace) {
-            return self.get(user, kind, id, &[]).await;
+            return self.get_answer(user, kind, id, &[]).await;
         }
-        json_body(&answer)
+        Ok(answer)
     }
 
     /// Deletes an entry.
@@ -192,7 +220,7 @@ impl Client {
             method: Method::DELETE,
             url: self.transport().url(&path, "")?,
             body: None,
-            log_path: log_path(kind, Some(id)),
+            log_path: LogPath::Entry(kind),
             replay: Replay::Safe,
         };
         let mut state = RetryState::new(self.inner.config.retry);
@@ -295,9 +323,13 @@ fn provider_for(
     })
 }
 
-/// `{graph host}/.default`: every permission the application was granted.
+/// `{cloud's Graph host}/.default`: every permission the application was granted.
+///
+/// The cloud names the resource even when `graphUrl` points elsewhere (an emulator
+/// or a proxy stands in for that cloud's Graph).
 fn default_scopes(config: &ClientConfig) -> Result<Vec<String>, Error> {
-    let graph_url = config.resolved_graph_url()?;
+    let graph_url = url::Url::parse(config.cloud.graph_url())
+        .map_err(|e| Error::config(format!("cannot read the cloud's Graph URL: {e}")))?;
     let origin = graph_url.origin().ascii_serialization();
     Ok(vec![format!("{origin}/.default")])
 }
@@ -309,25 +341,21 @@ pub fn callback_provider(
     Arc::new(CallbackToken::new(Arc::new(callback)))
 }
 
+/// A random (version 4) UUID, from the thread's generator rather than a system call
+/// per request.
 fn new_client_request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let bytes: [u8; 16] = rand::random();
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 
-/// The path shown in logs: the facet and entry, never the user.
-fn log_path(kind: FacetKind, id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!("profile/{}/{}", kind.collection(), path::encode_segment(id)),
-        None => format!("profile/{}", kind.collection()),
-    }
-}
-
-fn to_body(value: &Value) -> Result<Bytes, Error> {
+fn to_body(value: &impl serde::Serialize) -> Result<Bytes, Error> {
     serde_json::to_vec(value)
         .map(Bytes::from)
         .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot serialize: {e}")))
 }
 
-fn json_body(answer: &Answer) -> Result<Value, Error> {
+/// Reads an answer's JSON body as `T` (a `Value`, or a model struct).
+fn json_body<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
     serde_json::from_slice(&answer.body).map_err(|e| {
         Error::new(
             ErrorKind::Service,

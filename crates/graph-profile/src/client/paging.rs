@@ -5,8 +5,9 @@ use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
+use super::http::LogPath;
 use super::http::{Call, Replay};
-use super::{Client, json_body, log_path};
+use super::{Client, json_body};
 use crate::FacetKind;
 use crate::error::{Error, ErrorKind};
 
@@ -53,7 +54,7 @@ async fn fetch_page(
         method: Method::GET,
         url,
         body: None,
-        log_path: log_path(kind, None),
+        log_path: LogPath::Collection(kind),
         replay: Replay::Safe,
     };
     let answer = client.execute(&call).await?;
