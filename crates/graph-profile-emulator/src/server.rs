@@ -121,6 +121,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
 /// journal, faults; then the routes.
 fn router(state: AppState) -> Router {
     let limit = state.config.max_concurrent_requests.max(1);
+    let body_limit = state.config.max_body_bytes;
     Router::new()
         .route("/beta", any(graph::handle))
         .route("/beta/", any(graph::handle))
@@ -133,9 +134,9 @@ fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(graph::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), faults::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), journal::middleware))
-        // Bodies are read by the handlers themselves, with their own limit and a
-        // Graph-shaped 413.
-        .layer(DefaultBodyLimit::disable())
+        // Graph handlers read bodies themselves, with this limit and a Graph-shaped 413;
+        // the limit also bounds the extractors of the sign-in and config routes.
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limit))
         .layer(axum::middleware::from_fn(request_ids_middleware))
         .with_state(state)
