@@ -14,12 +14,11 @@ core.  Start with :class:`Client` (blocking) or :class:`AsyncClient` (asyncio)::
             issued_date=datetime.date(2025, 4, 28),
         ))
 
-Logs go to the ``graph_profile`` logger of :mod:`logging`; tokens are never logged.
+Logs go to the ``graph_profile`` logger of :mod:`logging` (once the application has
+imported :mod:`logging` when it makes a client); tokens are never logged.
 """
 
 from __future__ import annotations
-
-import logging as _logging
 
 from . import models
 from ._config import (
@@ -110,8 +109,6 @@ from .models import (
 )
 # END model imports
 from .models import UNSET, AllowedAudiences, Draft, Entry, Patch, Unset
-
-_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 #: The 19 facet collection names, as ``Client.facet`` takes them.
 FACETS: tuple[str, ...] = tuple(models.ENTRY_CLASSES)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import json
+import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, Union
+from typing import Any, Literal, NamedTuple, Protocol, Union
 
 from . import _native
 from .errors import ConfigError
@@ -49,19 +48,27 @@ TokenSource = Union[
 ]
 
 
-@dataclass(frozen=True)
-class ClientCredentials:
+# NamedTuples rather than dataclasses: `dataclasses` imports `inspect`, which alone
+# would double the package's import time.
+
+
+class ClientCredentials(NamedTuple):
     """App-only sign-in with a client secret (OAuth2 client credentials)."""
 
     tenant_id: str
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str
     #: Defaults to the Graph host's ``.default`` scope.
     scopes: Sequence[str] = ()
 
+    def __repr__(self) -> str:
+        return (
+            f"ClientCredentials(tenant_id={self.tenant_id!r}, client_id={self.client_id!r}, "
+            f"client_secret='***', scopes={self.scopes!r})"
+        )
 
-@dataclass(frozen=True)
-class DeviceCodePrompt:
+
+class DeviceCodePrompt(NamedTuple):
     """What the user needs to finish a device code sign-in."""
 
     #: The code to type in.
@@ -74,8 +81,7 @@ class DeviceCodePrompt:
     expires_in: float
 
 
-@dataclass(frozen=True)
-class DeviceCode:
+class DeviceCode(NamedTuple):
     """Delegated sign-in with a device code; ``prompt`` shows the code to the user."""
 
     tenant_id: str
@@ -85,6 +91,8 @@ class DeviceCode:
 
 
 def _takes_an_argument(function: Callable[..., Any]) -> bool:
+    import inspect  # only for token callables: slow to import
+
     try:
         parameters = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
@@ -128,6 +136,15 @@ def _prompt_callable(prompt: Callable[[DeviceCodePrompt], object]) -> Callable[.
         prompt(DeviceCodePrompt(user_code, verification_uri, message, expires_in))
 
     return call
+
+
+def _setup_logging() -> None:
+    import logging
+
+    logger = logging.getLogger("graph_profile")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    _native.setup_logging()
 
 
 def build_native(
@@ -200,5 +217,6 @@ def build_native(
         raise ConfigError(f"the client settings cannot be written as JSON: {error}") from None
     if token_provider is not None:
         token_callable = _token_callable(token_provider, _native.default_scope(text))
-    _native.reset_log_cache()
+    if "logging" in sys.modules:
+        _setup_logging()
     return _native.NativeClient(text, token_callable, prompt)

@@ -125,6 +125,13 @@ _FRACTION = re.compile(r"\.(\d+)")
 def _read_datetime(value: Any) -> _dt.datetime:
     if not isinstance(value, str):
         raise TypeError("not a string")
+    try:
+        # Python 3.11 reads Graph's form (`Z`, any fraction) directly.
+        parsed = _dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is not None:
+            return parsed
+    except ValueError:
+        pass
     text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
     # Graph may send seven fraction digits; Python 3.10 reads at most six.
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
@@ -151,10 +158,18 @@ def _write_date(value: Any) -> Any:
     return value
 
 
+_AUDIENCES_READ: dict[str, AllowedAudiences] = {}
+
+
 def _read_audiences(value: Any) -> AllowedAudiences:
     if not isinstance(value, str):
         raise TypeError("not a string")
-    return AllowedAudiences.from_graph(value)
+    flags = _AUDIENCES_READ.get(value)
+    if flags is None:
+        flags = AllowedAudiences.from_graph(value)
+        if len(_AUDIENCES_READ) < 256:
+            _AUDIENCES_READ[value] = flags
+    return flags
 
 
 def _write_audiences(value: Any) -> Any:
@@ -205,10 +220,31 @@ _CONVERTERS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
 }
 
 
+_PLAIN: dict[str, type] = {
+    "string": str,
+    "url": str,
+    "email": str,
+    "enum": str,
+    "bool": bool,
+    "double": float,
+    "object": dict,
+}
+
+
 class _Field:
     """One field of a facet: its names and how it converts."""
 
-    __slots__ = ("attr", "json", "kind", "members", "read", "read_only", "required", "write")
+    __slots__ = (
+        "attr",
+        "json",
+        "kind",
+        "members",
+        "plain",
+        "read",
+        "read_only",
+        "required",
+        "write",
+    )
 
     def __init__(
         self, json: str, kind: str, required: bool, read_only: bool, members: list[str]
@@ -220,41 +256,48 @@ class _Field:
         self.read_only = read_only
         self.members = tuple(members)
         self.read, self.write = _CONVERTERS[kind]
+        #: A JSON value of exactly this type is kept as it is, without a reader call.
+        self.plain: type | None = _PLAIN.get(kind)
 
 
 # --- The three base classes ---------------------------------------------------------
 
 
 class _Record:
-    """What entries, drafts and patches share: keyword construction, equality, dicts."""
+    """What entries, drafts and patches share: keyword construction, equality, dicts.
 
-    __slots__ = ("extra",)
+    The field values live in the instance ``__dict__`` under their attribute names,
+    with ``extra`` beside them, so that reading a page of entries builds one dict per
+    entry and nothing more.
+    """
 
     #: The facet's collection name (``"certifications"``).
     facet: ClassVar[str]
     _fields: ClassVar[tuple[_Field, ...]] = ()
     _by_json: ClassVar[dict[str, _Field]] = {}
     _attrs: ClassVar[frozenset[str]] = frozenset()
+    _blank: ClassVar[dict[str, Any]] = {}
     _missing: ClassVar[Any] = None
 
     extra: dict[str, Any]
 
     def __init__(self, **values: Any) -> None:
-        unknown = values.keys() - self._attrs - {"extra"}
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {names}")
-        missing = self._missing
-        for field in self._fields:
-            object.__setattr__(self, field.attr, values.get(field.attr, missing))
-        self.extra = dict(values.get("extra") or {})
+        state = self._blank.copy()
+        extra = values.pop("extra", None)
+        state.update(values)
+        if len(state) != len(self._blank):
+            unknown = ", ".join(sorted(values.keys() - self._attrs))
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {unknown}")
+        state["extra"] = dict(extra) if extra else {}
+        object.__setattr__(self, "__dict__", state)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object Graph uses, with Graph's names; ``extra`` members included."""
         out: dict[str, Any] = {}
         missing = self._missing
+        state = self.__dict__
         for field in self._fields:
-            value = getattr(self, field.attr)
+            value = state[field.attr]
             if value is missing:
                 continue
             out[field.json] = None if value is None else field.write(value)
@@ -266,10 +309,7 @@ class _Record:
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
         """Reads Graph's JSON object.  Nothing is refused: unknown members, and values
         not of their field's type, are kept in ``extra``."""
-        record = cls.__new__(cls)
-        missing = cls._missing
-        for field in cls._fields:
-            object.__setattr__(record, field.attr, missing)
+        state = cls._blank.copy()
         extra: dict[str, Any] = {}
         by_json = cls._by_json
         for name, value in data.items():
@@ -277,30 +317,33 @@ class _Record:
             if field is None:
                 extra[name] = value
             elif value is None:
-                object.__setattr__(record, field.attr, None)
+                state[field.attr] = None
+            elif type(value) is field.plain:
+                state[field.attr] = value
             else:
                 try:
-                    object.__setattr__(record, field.attr, field.read(value))
+                    state[field.attr] = field.read(value)
                 except (TypeError, ValueError):
                     extra[name] = value
-        record.extra = extra
+        state["extra"] = extra
+        record = cls.__new__(cls)
+        object.__setattr__(record, "__dict__", state)
         return record
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(
-            getattr(self, field.attr) == getattr(other, field.attr) for field in self._fields
-        ) and self.extra == other.extra  # type: ignore[attr-defined]
+        return self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         missing = self._missing
+        state = self.__dict__
         parts = [
-            f"{field.attr}={getattr(self, field.attr)!r}"
+            f"{field.attr}={state[field.attr]!r}"
             for field in self._fields
-            if getattr(self, field.attr) is not missing
+            if state[field.attr] is not missing
         ]
         if self.extra:
             parts.append(f"extra={self.extra!r}")
@@ -311,20 +354,15 @@ class Entry(_Record):
     """Base of the entry classes: one item of a facet, as the service returns it.
     Fields the service did not send are ``None``."""
 
-    __slots__ = ()
-
 
 class Draft(_Record):
     """Base of the draft classes: what a create sends.  Fields left out are not sent."""
-
-    __slots__ = ()
 
 
 class Patch(_Record):
     """Base of the patch classes: what an update sends.  Fields left out stay
     :data:`UNSET` and keep their value; ``None`` clears a field."""
 
-    __slots__ = ()
     _missing: ClassVar[Any] = UNSET
 
 
@@ -363,7 +401,6 @@ PATCH_CLASSES: dict[str, type[Patch]] = {}
 
 def _make_class(base: type[_Record], name: str, facet: str, fields: list[_Field]) -> type:
     namespace: dict[str, Any] = {
-        "__slots__": tuple(field.attr for field in fields),
         "__module__": __name__,
         "__qualname__": name,
         "__doc__": f"{base.__name__} of the ``{facet}`` facet.",
@@ -371,6 +408,7 @@ def _make_class(base: type[_Record], name: str, facet: str, fields: list[_Field]
         "_fields": tuple(fields),
         "_by_json": {field.json: field for field in fields},
         "_attrs": frozenset(field.attr for field in fields),
+        "_blank": {field.attr: base._missing for field in fields},
     }
     return type(name, (base,), namespace)
 

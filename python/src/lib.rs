@@ -18,22 +18,26 @@ use pyo3::prelude::*;
 
 static LOG_RESET: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
 
-/// Forgets the cached Python logger levels, so `logging` settings made since take
-/// effect.  The package calls it whenever a client is made.
+/// Sends Rust log records (and the core's tracing events, through tracing's `log`
+/// feature) to Python's `logging`, under loggers named after the Rust module path:
+/// `graph_profile.client`, ... all children of `graph_profile`.  Called again, it
+/// forgets the cached logger levels, so `logging` settings made since take effect.
+///
+/// The package calls it whenever a client is made and the application has imported
+/// `logging`; an application that never does has no handler that would show a record,
+/// and is spared the import.
 #[pyfunction]
-fn reset_log_cache() {
-    if let Some(handle) = LOG_RESET.get() {
-        handle.reset();
+fn setup_logging() {
+    match LOG_RESET.get() {
+        Some(handle) => handle.reset(),
+        None => {
+            let _ = LOG_RESET.set(pyo3_log::init());
+        }
     }
 }
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    // Rust log records (and the core's tracing events, through tracing's `log`
-    // feature) go to Python's `logging`, under loggers named after the Rust module
-    // path: `graph_profile.client`, ... all children of `graph_profile`.
-    let _ = LOG_RESET.set(pyo3_log::init());
-
     module.add_class::<client::NativeClient>()?;
     module.add_class::<client::Pages>()?;
     module.add_function(wrap_pyfunction!(client::check_draft, module)?)?;
@@ -41,6 +45,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(client::check_facet, module)?)?;
     module.add_function(wrap_pyfunction!(client::default_scope, module)?)?;
     module.add_function(wrap_pyfunction!(schema::facet_schema, module)?)?;
-    module.add_function(wrap_pyfunction!(reset_log_cache, module)?)?;
+    module.add_function(wrap_pyfunction!(setup_logging, module)?)?;
     Ok(())
 }
