@@ -11,22 +11,27 @@ Set-StrictMode -Version 3.0
 # (the runtime of the pwsh that built it).  It loads on that .NET and later ones; an older
 # PowerShell (7.2 runs on .NET 6) compiles the same source in memory instead, once per
 # session, which is slower but needs no SDK either.
-if (-not ('GraphProfile.Native.NativeLibraryLoader' -as [type])) {
-    $runtime = [System.Environment]::Version.Major
-    $best = $null
-    foreach ($folder in [System.IO.Directory]::GetDirectories((Join-Path $PSScriptRoot 'lib'))) {
-        $name = [System.IO.Path]::GetFileName($folder)
-        if ($name -match '^net(\d+)$' -and [int]$Matches[1] -le $runtime -and
-            (-not $best -or [int]$Matches[1] -gt $best.Version)) {
-            $best = @{ Version = [int]$Matches[1]; Path = Join-Path $folder 'GraphProfile.Native.dll' }
-        }
+# .NET calls only: the first use of a cmdlet or of -match costs more here than the rest.
+$runtime = [System.Environment]::Version.Major
+$glue = $null
+$glueVersion = 0
+foreach ($folder in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($PSScriptRoot, 'lib'))) {
+    $name = [System.IO.Path]::GetFileName($folder)
+    $version = 0
+    if ($name.StartsWith('net') -and [int]::TryParse($name.Substring(3), [ref]$version) -and
+        $version -le $runtime -and $version -gt $glueVersion) {
+        $glue = [System.IO.Path]::Combine($folder, 'GraphProfile.Native.dll')
+        $glueVersion = $version
     }
-    if ($best) {
-        Add-Type -Path $best.Path
-    }
-    else {
-        Add-Type -Path ([System.IO.Directory]::GetFiles((Join-Path $PSScriptRoot 'src'), '*.cs'))
-    }
+}
+if ($glue) {
+    # Not Add-Type: the cmdlet's own start costs more than the whole DLL.  Loading the same
+    # path again (Import-Module -Force) gives back the assembly loaded already.
+    $null = [System.Reflection.Assembly]::LoadFrom($glue)
+}
+elseif (-not ('GraphProfile.Native.NativeLibraryLoader' -as [type])) {
+    $sources = [System.IO.Path]::Combine($PSScriptRoot, 'src')
+    Add-Type -Path ([System.IO.Directory]::GetFiles($sources, '*.cs'))
 }
 [GraphProfile.Native.NativeLibraryLoader]::Initialize($PSScriptRoot)
 

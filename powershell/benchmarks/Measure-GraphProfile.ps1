@@ -12,13 +12,18 @@
     3. 1,000 certifications piped from CSV into New-ProfileCertification, and the same
        rows through a hand-built Invoke-RestMethod loop.
 
-    Run after powershell/build.ps1 and `cargo build -p graph-profile-cli`.
+    Run after powershell/build.ps1 and `cargo build -p graph-profile-cli`; for the release
+    build, stage with `build.ps1 -Release -OutputPath ...` and point GRAPH_PROFILE_MODULE and
+    GRAPH_PROFILE_BIN at it and at target/release/graph-profile.
 #>
 [CmdletBinding()]
 param(
     [int] $Runs = 7,
     [int] $Reads = 200,
-    [int] $Rows = 1000
+    [int] $Rows = 1000,
+
+    # Which build of libgraph_profile and the emulator is measured, for the table.
+    [string] $Build = 'debug'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -98,7 +103,7 @@ finally {
 
 $cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String 'model name' | Select-Object -First 1) -replace '.*:\s*', ''
 @"
-Machine: $([System.Environment]::ProcessorCount) cores$(if ($cpu) { ", $cpu" }), PowerShell $($PSVersionTable.PSVersion), debug build of libgraph_profile, emulator on loopback.
+Machine: $([System.Environment]::ProcessorCount) cores$(if ($cpu) { ", $cpu" }), PowerShell $($PSVersionTable.PSVersion), $Build build of libgraph_profile and the emulator, on loopback; load average $((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 1).
 
 | measure | result | target |
 |---|---|---|
