@@ -63,6 +63,10 @@ pub struct JournalEntry {
     /// The request came before a `Retry-After` earlier given to the same client
     /// had run out.
     pub early: bool,
+    /// A retry of one request (the same `client-request-id`) came before the
+    /// `Retry-After` given to that request had run out.  Unlike `early`, this
+    /// cannot be set by other requests sent in parallel.
+    pub retry_early: bool,
     /// The client the request was counted against (`appid/tid/oid`).
     pub client: String,
     /// For a `$batch` item: the item's `id`.
@@ -149,11 +153,28 @@ impl Journal {
         let now = Instant::now();
         let mut inner = self.lock();
         let until = now + wait;
+        // Waits run out within seconds: forget old ones so the map stays small.
+        if inner.waits.len() > 10_000 {
+            inner.waits.retain(|_, wait| wait.until > now);
+        }
         let entry = inner.waits.entry(client.to_owned()).or_insert(Wait { given_at: now, until });
         // A later, shorter wait does not cut short an earlier, longer one.
         if until >= entry.until {
             *entry = Wait { given_at: now, until };
         }
+    }
+
+    /// Whether a request with this `client-request-id` was told to wait and
+    /// came back before the wait ran out.
+    pub fn retried_early(&self, client_request_id: &str) -> bool {
+        let now = Instant::now();
+        let inner = self.lock();
+        inner.waits.get(&request_key(client_request_id)).is_some_and(|wait| now < wait.until)
+    }
+
+    /// Records that the request with this `client-request-id` was told to wait.
+    pub fn note_request_wait(&self, client_request_id: &str, wait: Duration) {
+        self.note_wait(&request_key(client_request_id), wait);
     }
 
     /// Appends an entry, filling in `seq`; `arrival` fills the time fields.
@@ -205,6 +226,7 @@ impl JournalEntry {
             arrival: String::new(),
             arrival_ms: 0.0,
             early: false,
+            retry_early: false,
             client: client.to_owned(),
             batch_item_id: None,
             entry_id: None,
@@ -213,6 +235,11 @@ impl JournalEntry {
             retry_after: None,
         }
     }
+}
+
+/// The key of one request's waits, apart from clients' keys.
+fn request_key(client_request_id: &str) -> String {
+    format!("request:{client_request_id}")
 }
 
 fn rfc3339(at: SystemTime) -> String {
@@ -344,6 +371,9 @@ impl Journal {
             Some(item.client_request_id.to_owned()).filter(|id| !id.is_empty());
         entry.batch_item_id = item.item_id.map(str::to_owned);
 
+        if let Some(id) = &entry.client_request_id {
+            entry.retry_early = self.retried_early(id);
+        }
         if let Some(value) = item.retry_after {
             entry.retry_after = Some(value.to_owned());
             entry.fault = Some(
@@ -352,6 +382,9 @@ impl Journal {
             );
             if let Some(wait) = retry_after_wait(value, SystemTime::now()) {
                 self.note_wait(&in_flight.client.key, wait);
+                if let Some(id) = &entry.client_request_id {
+                    self.note_request_wait(id, wait);
+                }
             }
         }
         if crate::faults::is_write(item.method) {
@@ -417,6 +450,9 @@ pub async fn middleware(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     entry.request_id = request.extensions().get::<RequestIds>().map(|ids| ids.request_id.clone());
+    if let Some(id) = &entry.client_request_id {
+        entry.retry_early = state.journal.retried_early(id);
+    }
     let write = crate::faults::is_write(request.method());
 
     let in_flight = InFlight { arrival, client: client.clone() };
@@ -437,6 +473,9 @@ pub async fn middleware(
         entry.retry_after = Some(value.to_owned());
         if let Some(wait) = retry_after_wait(value, SystemTime::now()) {
             state.journal.note_wait(&client.key, wait);
+            if let Some(id) = &entry.client_request_id {
+                state.journal.note_request_wait(id, wait);
+            }
         }
     }
     state.journal.record(entry, &arrival);
@@ -515,6 +554,16 @@ mod tests {
             Some(Duration::from_secs(5))
         );
         assert_eq!(retry_after_wait("soon", now), None);
+    }
+
+    #[test]
+    fn a_retry_is_early_only_against_its_own_wait() {
+        let journal = Journal::new();
+        journal.note_request_wait("r1", Duration::from_millis(100));
+        assert!(journal.retried_early("r1"));
+        assert!(!journal.retried_early("r2"));
+        std::thread::sleep(Duration::from_millis(120));
+        assert!(!journal.retried_early("r1"));
     }
 
     #[test]

@@ -297,3 +297,23 @@ async fn a_whole_batch_can_be_dropped_after_its_items_ran() {
     assert_eq!(whole["fault"], "dropAfterWrite");
     assert_eq!(journal.iter().filter(|e| e["committed"] == true).count(), 2);
 }
+
+#[tokio::test]
+async fn a_retry_of_the_same_request_before_its_wait_is_flagged() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"earlyGraceMs": 0, "inject": [{"fault": "throttle",
+        "retryAfterSeconds": 30}]}))
+        .await;
+    emu.clear_journal().await;
+    for id in ["same", "same", "other"] {
+        let request = emu.http.get(emu.url(SKILLS)).bearer_auth(&emu.token);
+        request.header("client-request-id", id).send().await.unwrap();
+    }
+    let journal = emu.journal().await;
+    let flags: Vec<_> =
+        journal.iter().map(|e| (e["early"].clone(), e["retryEarly"].clone())).collect();
+    assert_eq!(
+        flags,
+        [(json!(false), json!(false)), (json!(true), json!(true)), (json!(true), json!(false))]
+    );
+}
