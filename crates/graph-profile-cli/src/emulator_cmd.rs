@@ -89,32 +89,50 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let emulator = graph_profile_emulator::start(config).await?;
+        let stop = StopSignal::install()?;
 
         let mut stdout = std::io::stdout();
         writeln!(stdout, "{}", emulator.base_url())?;
         stdout.flush()?;
 
-        stop_signal().await?;
+        stop.wait().await?;
         tracing::info!("stopping the emulator");
         emulator.shutdown().await;
         Ok(())
     })
 }
 
-/// Resolves on Ctrl+C, or on SIGTERM where there is one.
-async fn stop_signal() -> anyhow::Result<()> {
+/// Ctrl+C and SIGTERM, watched from before the URL is printed: a script that reads
+/// the URL and stops the emulator at once must not kill it before it can clean up.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result.context("cannot watch Ctrl+C")?,
-            _ = terminate.recv() => {}
+    signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+}
+
+impl StopSignal {
+    fn install() -> anyhow::Result<StopSignal> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+            let int = signal(SignalKind::interrupt()).context("cannot watch Ctrl+C")?;
+            Ok(StopSignal { signals: (term, int) })
         }
-        Ok(())
+        #[cfg(not(unix))]
+        Ok(StopSignal {})
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn wait(self) -> anyhow::Result<()> {
+        #[cfg(unix)]
+        {
+            let (mut term, mut int) = self.signals;
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
         tokio::signal::ctrl_c().await.context("cannot watch Ctrl+C")
     }
 }

@@ -131,7 +131,9 @@ pub async fn method_not_allowed(request: Request) -> Response {
     method_not_allowed_error(request.method()).into_response()
 }
 
-/// Reads a body up to `limit` bytes; more is a 413.
+/// Reads a body up to `limit` bytes; more is a 413.  A body somewhat over the limit is
+/// read to its end and dropped, so the client finishes sending and reads the 413
+/// instead of a broken connection; a far larger one is cut off.
 pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, GraphError> {
     let too_large = || {
         GraphError::new(
@@ -140,18 +142,33 @@ pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<
             format!("The request body is larger than {limit} bytes."),
         )
     };
+    let drain_limit = (limit as u64).saturating_mul(4).max(16 * 1024 * 1024);
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
+    if declared.is_some_and(|length| length > drain_limit) {
         return Err(too_large());
     }
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(GraphError::bad_request("The request body could not be read.")),
+
+    let mut body = body;
+    let mut kept = bytes::BytesMut::new();
+    let mut total: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| GraphError::bad_request("The request body could not be read."))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total += data.len() as u64;
+        if total > drain_limit {
+            return Err(too_large());
+        }
+        if total <= limit as u64 {
+            kept.extend_from_slice(&data);
+        }
     }
+    if total > limit as u64 { Err(too_large()) } else { Ok(kept.freeze()) }
 }
 
 /// 415 unless the request says its body is JSON.

@@ -33,15 +33,33 @@ fn spawn(args: &[&str]) -> (Child, String) {
 }
 
 #[test]
-fn the_binary_prints_its_url_and_stops_on_sigterm() {
-    let (mut child, url) = spawn(&["--db", ":memory:", "--demo"]);
-    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
-    assert_ne!(port, 0);
+fn the_binary_prints_its_url_and_stops_on_sigterm_and_ctrl_c() {
+    for signal in ["-TERM", "-INT"] {
+        let (mut child, url) = spawn(&["--db", ":memory:", "--demo"]);
+        let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+        assert_ne!(port, 0);
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let exit = wait_with_timeout(&mut child, Duration::from_secs(10));
-    assert_eq!(exit.code(), Some(0), "clean exit on SIGTERM");
+        let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let exit = wait_with_timeout(&mut child, Duration::from_secs(10));
+        assert_eq!(exit.code(), Some(0), "clean exit on {signal}");
+    }
+}
+
+#[test]
+fn the_default_database_lives_in_the_data_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .env("XDG_DATA_HOME", data.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("emulator binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("http://"));
+    assert!(data.path().join("graph-profile").join("emulator.sqlite3").is_file());
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
