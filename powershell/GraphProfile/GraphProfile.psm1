@@ -13,9 +13,15 @@ Set-StrictMode -Version 3.0
 # session, which is slower but needs no SDK either.
 # .NET calls only: the first use of a cmdlet or of -match costs more here than the rest.
 $runtime = [System.Environment]::Version.Major
-$glue = $null
+$glue = [System.IO.Path]::Combine($PSScriptRoot, 'lib', "net$runtime", 'GraphProfile.Native.dll')
 $glueVersion = 0
-foreach ($folder in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($PSScriptRoot, 'lib'))) {
+$folders = @()
+if (-not [System.IO.File]::Exists($glue)) {
+    # Not built for this runtime: the newest build for an older one, if any.
+    $glue = $null
+    $folders = [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($PSScriptRoot, 'lib'))
+}
+foreach ($folder in $folders) {
     $name = [System.IO.Path]::GetFileName($folder)
     $version = 0
     if ($name.StartsWith('net') -and [int]::TryParse($name.Substring(3), [ref]$version) -and

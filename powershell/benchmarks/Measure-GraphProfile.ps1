@@ -4,9 +4,9 @@
     The PowerShell benchmarks of issue 7, against the emulator; writes a Markdown table.
 
 .DESCRIPTION
-    1. Import-Module GraphProfile time beyond a bare pwsh start (separate processes,
-       median of -Runs), and beyond a pwsh that has already imported a module (what an
-       interactive session with PSReadLine pays).
+    1. Import-Module GraphProfile time in a fresh pwsh (timed inside the process, median
+       of -Runs), beside the same for a module with one empty function: the part every
+       first import pays, whatever the module.
     2. Get-ProfileCertification of one entry versus Invoke-RestMethod with a hand-built
        request to the same emulator, in the same run, interleaved.
     3. 1,000 certifications piped from CSV into New-ProfileCertification, and the same
@@ -36,19 +36,24 @@ function Get-Median([double[]] $Values) {
     $sorted[[int][math]::Floor($sorted.Count / 2)]
 }
 
-function Measure-Process([string] $Command) {
-    # Wall time of a fresh pwsh running $Command, median of $Runs, in milliseconds.
+function Measure-Import([string] $Module) {
+    # Milliseconds Import-Module takes in a fresh pwsh (what it adds to a bare start),
+    # timed inside the process so that the noise of starting one stays out; median of $Runs.
     $times = foreach ($run in 1..$Runs) {
-        (Measure-Command { & $pwsh -NoProfile -NonInteractive -Command $Command | Out-Null }).TotalMilliseconds
+        $script = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Module'; `$w.Elapsed.TotalMilliseconds"
+        [double](& $pwsh -NoProfile -NonInteractive -Command $script | Select-Object -Last 1)
     }
     Get-Median $times
 }
 
-# 1. Import time.
-$bare = Measure-Process 'exit 0'
-$imported = Measure-Process "Import-Module '$module'; exit 0"
-$warm = Measure-Process "Import-Module Microsoft.PowerShell.Utility; exit 0"
-$warmImported = Measure-Process "Import-Module Microsoft.PowerShell.Utility; Import-Module '$module'; exit 0"
+# 1. Import time, against a module with one empty function: what any first import costs.
+$empty = Join-Path ([System.IO.Path]::GetTempPath()) "graph-profile-bench-empty-$PID"
+$null = New-Item -ItemType Directory -Path $empty -Force
+Set-Content -Path (Join-Path $empty 'Empty.psm1') -Value 'function Get-Nothing { }'
+Set-Content -Path (Join-Path $empty 'Empty.psd1') -Value "@{ ModuleVersion = '1.0'; RootModule = 'Empty.psm1'; FunctionsToExport = 'Get-Nothing' }"
+$importEmpty = Measure-Import (Join-Path $empty 'Empty.psd1')
+$importModule = Measure-Import $module
+Remove-Item -Path $empty -Recurse
 
 # 2 and 3 against one emulator.
 Import-Module $module -Force
@@ -107,9 +112,8 @@ Machine: $([System.Environment]::ProcessorCount) cores$(if ($cpu) { ", $cpu" }),
 
 | measure | result | target |
 |---|---|---|
-| bare ``pwsh -NoProfile -c exit`` (median of $Runs) | $([math]::Round($bare)) ms | |
-| ``Import-Module GraphProfile`` beyond bare pwsh | $([math]::Round($imported - $bare)) ms | ≤ 300 ms |
-| ``Import-Module GraphProfile`` beyond a pwsh that imported a module already | $([math]::Round($warmImported - $warm)) ms | |
+| ``Import-Module GraphProfile`` in a fresh pwsh (median of $Runs) | $([math]::Round($importModule)) ms | ≤ 300 ms |
+| ``Import-Module`` of a module with one empty function, for scale | $([math]::Round($importEmpty)) ms | |
 | ``Get-ProfileCertification -Id`` (one entry, median of $Reads) | $([math]::Round($moduleRead, 2)) ms | |
 | ``Invoke-RestMethod`` of the same entry, hand-built (median of $Reads) | $([math]::Round($restRead, 2)) ms | |
 | ratio module / hand-built | $([math]::Round($moduleRead / $restRead, 2))× | ≤ 1.0× |
