@@ -43,6 +43,10 @@ def main(user: str) -> None:
         for entry in certifications:
             print("certification:", entry.display_name, entry.issued_date)
 
+        # The generic accessor is typed per facet: these are `Skill` objects.
+        for skill in client.facet("skills", user).list(orderby="displayName"):
+            print("skill:", skill.display_name, skill.proficiency or "")
+
         certifications.delete(certification.id)
         client.awards(user).delete(award.id)
 

@@ -19,6 +19,8 @@ from graph_profile.models import _CLASS_NAMES, _camel_to_snake
 PACKAGE = Path(__file__).resolve().parent.parent / "graph_profile"
 TARGET = PACKAGE / "models.pyi"
 INIT = PACKAGE / "__init__.py"
+CLIENT = PACKAGE / "client.py"
+AIO = PACKAGE / "aio.py"
 
 #: What the package exports besides the model classes.
 PACKAGE_NAMES = [
@@ -150,6 +152,23 @@ def render_init(current: str) -> str:
     return _fill(text, "__all__", listing)
 
 
+def render_overloads(current: str, api: str) -> str:
+    """`facet()` typed for each collection name, in client.py or aio.py."""
+    lines = []
+    for facet, _entity_type, _rows in _native.facet_schema():
+        base = "models." + _CLASS_NAMES[facet]
+        lines.append(
+            "    @overload\n"
+            f"    def facet(\n        self, name: Literal[\"{facet}\"], user: str = ...\n"
+            f"    ) -> {api}[{base}, {base}Draft, {base}Patch]: ...\n"
+        )
+    lines.append(
+        "    @overload\n"
+        f"    def facet(self, name: str, user: str = ...) -> {api}[Entry, Draft, Patch]: ...\n"
+    )
+    return _fill(current, "facet overloads", "".join(lines))
+
+
 def _fill(text: str, block: str, body: str) -> str:
     begin = f"# BEGIN {block} (tools/gen_stubs.py)\n"
     end = f"# END {block}\n"
@@ -199,7 +218,12 @@ def _klass(
 
 
 def main() -> int:
-    wanted = {TARGET: render(), INIT: render_init(INIT.read_text())}
+    wanted = {
+        TARGET: render(),
+        INIT: render_init(INIT.read_text()),
+        CLIENT: render_overloads(CLIENT.read_text(), "FacetApi"),
+        AIO: render_overloads(AIO.read_text(), "AsyncFacetApi"),
+    }
     if "--check" in sys.argv[1:]:
         stale = [path for path, text in wanted.items() if path.read_text() != text]
         for path in stale:
