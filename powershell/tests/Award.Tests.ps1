@@ -2,6 +2,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    # Failed items land in $failures and the pipeline goes on.
+    $script:quiet = @{ ErrorVariable = 'failures'; ErrorAction = 'SilentlyContinue' }
     Import-Module (Get-TestModulePath) -Force
     $script:emulator = Start-TestEmulator
     Connect-TestEmulator $script:emulator
@@ -50,13 +52,14 @@ Describe 'ProfileAward commands' {
 
     It 'takes rows from CSV, with one ProfileAwardValidation error per bad row' {
         $csv = Join-Path $TestDrive 'awards.csv'
-        @(
-            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = 'Award one'; IssuedDate = '2019-09-09' }
-            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = 'Award bad'; IssuedDate = 'yesterday' }
-            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = 'Award two'; IssuedDate = '' }
-        ) | Export-Csv -Path $csv -NoTypeInformation
+        Set-Content -Path $csv -Value @'
+UserId,DisplayName,IssuedDate
+megan.bowen@contoso.com,Award one,2019-09-09
+megan.bowen@contoso.com,Award bad,yesterday
+megan.bowen@contoso.com,Award two,
+'@
 
-        $created = Import-Csv $csv | New-ProfileAward -ErrorVariable failures -ErrorAction SilentlyContinue
+        $created = Import-Csv $csv | New-ProfileAward @quiet
         $created.DisplayName | Should -Be @('Award one', 'Award two')
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileAwardValidation,*'
@@ -70,7 +73,7 @@ Describe 'ProfileAward commands' {
     }
 
     It 'writes ProfileAwardNotFound for an unknown id' {
-        Remove-ProfileAward -UserId $user -Id 'missing' -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        Remove-ProfileAward -UserId $user -Id 'missing' -Confirm:$false @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileAwardNotFound,*'
     }
 }

@@ -2,6 +2,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    # Failed items land in $failures and the pipeline goes on.
+    $script:quiet = @{ ErrorVariable = 'failures'; ErrorAction = 'SilentlyContinue' }
     Import-Module (Get-TestModulePath) -Force
     $script:emulator = Start-TestEmulator
     Connect-TestEmulator $script:emulator
@@ -43,7 +45,8 @@ Describe 'New-ProfileCertification' {
         # one direction or the other.
         $issued = [datetime]::new(2025, 4, 28, 23, 30, 0, [System.DateTimeKind]::Local)
         $ending = [datetime]::new(2027, 4, 29, 0, 15, 0, [System.DateTimeKind]::Utc)
-        $created = New-ProfileCertification -UserId $admin -DisplayName 'Dates' -IssuedDate $issued -EndDate $ending
+        $created = New-ProfileCertification -UserId $admin -DisplayName 'Dates' `
+            -IssuedDate $issued -EndDate $ending
 
         $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $created.Id
         $stored.issuedDate | Should -Be '2025-04-28'
@@ -51,7 +54,8 @@ Describe 'New-ProfileCertification' {
     }
 
     It 'takes several audiences' {
-        $created = New-ProfileCertification -UserId $admin -DisplayName 'Audiences' -AllowedAudiences contacts, organization
+        $created = New-ProfileCertification -UserId $admin -DisplayName 'Audiences' `
+            -AllowedAudiences contacts, organization
         $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $created.Id
         ($stored.allowedAudiences -split ',').Trim() | Sort-Object | Should -Be @('contacts', 'organization')
     }
@@ -71,15 +75,27 @@ Describe 'New-ProfileCertification' {
     }
 
     It 'writes a ProfileCertificationValidation error naming the field, and sends nothing' -TestCases @(
-        @{ Case = 'an invalid date'; Field = 'issuedDate'; Arguments = @{ DisplayName = 'Bad date'; IssuedDate = '2025-02-30' } }
-        @{ Case = 'an unknown audience'; Field = 'allowedAudiences'; Arguments = @{ DisplayName = 'Bad audience'; AllowedAudiences = 'planet' } }
-        @{ Case = 'an end before the start'; Field = 'endDate'; Arguments = @{ DisplayName = 'Backwards'; IssuedDate = '2025-04-28'; EndDate = '2024-01-01' } }
-        @{ Case = 'a missing display name'; Field = 'displayName'; Arguments = @{ IssuingCompany = 'Microsoft' } }
+        @{
+            Case = 'an invalid date'; Field = 'issuedDate'
+            Arguments = @{ DisplayName = 'Bad date'; IssuedDate = '2025-02-30' }
+        }
+        @{
+            Case = 'an unknown audience'; Field = 'allowedAudiences'
+            Arguments = @{ DisplayName = 'Bad audience'; AllowedAudiences = 'planet' }
+        }
+        @{
+            Case = 'an end before the start'; Field = 'endDate'
+            Arguments = @{ DisplayName = 'Backwards'; IssuedDate = '2025-04-28'; EndDate = '2024-01-01' }
+        }
+        @{
+            Case = 'a missing display name'; Field = 'displayName'
+            Arguments = @{ IssuingCompany = 'Microsoft' }
+        }
     ) {
         param($Case, $Field, $Arguments)
 
         $before = (Get-StoredEntry $emulator -Kind certifications).Count
-        $result = New-ProfileCertification -UserId $admin @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+        $result = New-ProfileCertification -UserId $admin @Arguments @quiet
 
         $result | Should -BeNullOrEmpty
         $failures.Count | Should -Be 1
@@ -92,7 +108,7 @@ Describe 'New-ProfileCertification' {
     }
 
     It 'writes ProfileCertificationNotFound for an unknown user' {
-        New-ProfileCertification -UserId 'nobody@contoso.com' -DisplayName 'Lost' -ErrorVariable failures -ErrorAction SilentlyContinue
+        New-ProfileCertification -UserId 'nobody@contoso.com' -DisplayName 'Lost' @quiet
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -104,17 +120,18 @@ Describe 'New-ProfileCertification' {
 Describe 'New-ProfileCertification from CSV' {
     BeforeAll {
         $script:csv = Join-Path $TestDrive 'certifications.csv'
-        @(
-            [pscustomobject]@{ UserId = 'adele.vance@contoso.com'; DisplayName = 'CSV one'; IssuedDate = '2024-03-01'; EndDate = '2026-03-01'; AllowedAudiences = 'organization'; IsSearchable = 'true' }
-            [pscustomobject]@{ UserId = 'adele.vance@contoso.com'; DisplayName = 'CSV bad date'; IssuedDate = '2024-13-01'; EndDate = ''; AllowedAudiences = ''; IsSearchable = '' }
-            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = ''; IssuedDate = '2024-03-01'; EndDate = ''; AllowedAudiences = ''; IsSearchable = '' }
-            [pscustomobject]@{ UserId = 'megan.bowen@contoso.com'; DisplayName = 'CSV bad audience'; IssuedDate = ''; EndDate = ''; AllowedAudiences = 'galaxy'; IsSearchable = 'false' }
-            [pscustomobject]@{ UserId = 'ann_fabrikam.com#EXT#@contoso.com'; DisplayName = 'CSV guest'; IssuedDate = '2023-05-05'; EndDate = ''; AllowedAudiences = 'everyone'; IsSearchable = 'false' }
-        ) | Export-Csv -Path $script:csv -NoTypeInformation
+        Set-Content -Path $script:csv -Value @'
+UserId,DisplayName,IssuedDate,EndDate,AllowedAudiences,IsSearchable
+adele.vance@contoso.com,CSV one,2024-03-01,2026-03-01,organization,true
+adele.vance@contoso.com,CSV bad date,2024-13-01,,,
+megan.bowen@contoso.com,,2024-03-01,,,
+megan.bowen@contoso.com,CSV bad audience,,,galaxy,false
+ann_fabrikam.com#EXT#@contoso.com,CSV guest,2023-05-05,,everyone,false
+'@
     }
 
     It 'creates the good rows, one error per bad row, with the row as target' {
-        $created = Import-Csv $csv | New-ProfileCertification -ErrorVariable failures -ErrorAction SilentlyContinue
+        $created = Import-Csv $csv | New-ProfileCertification @quiet
 
         $created.DisplayName | Should -Be @('CSV one', 'CSV guest')
         $created[0].UserId | Should -Be 'adele.vance@contoso.com'
@@ -122,19 +139,25 @@ Describe 'New-ProfileCertification from CSV' {
         $created[1].IsSearchable | Should -BeFalse
 
         $failures.Count | Should -Be 3
-        $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*' }
+        foreach ($failure in $failures) {
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+        }
         $failures.Exception.Field | Should -Be @('issuedDate', 'displayName', 'allowedAudiences')
         $failures[0].TargetObject.displayName | Should -Be 'CSV bad date'
 
-        (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).displayName | Should -Be @('CSV one')
-        (Get-StoredEntry $emulator -User 'megan.bowen@contoso.com' -Kind certifications) | Should -BeNullOrEmpty
-        (Get-StoredEntry $emulator -User 'ann_fabrikam.com#EXT#@contoso.com' -Kind certifications).displayName | Should -Contain 'CSV guest'
+        $adele = Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications
+        $adele.displayName | Should -Be @('CSV one')
+        Get-StoredEntry $emulator -User 'megan.bowen@contoso.com' -Kind certifications |
+            Should -BeNullOrEmpty
+        $guest = Get-StoredEntry $emulator -User 'ann_fabrikam.com#EXT#@contoso.com' -Kind certifications
+        $guest.displayName | Should -Contain 'CSV guest'
     }
 
     It 'creates nothing with -WhatIf' {
-        $before = (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).Count
+        $adele = 'adele.vance@contoso.com'
+        $before = (Get-StoredEntry $emulator -User $adele -Kind certifications).Count
         Import-Csv $csv | New-ProfileCertification -WhatIf -ErrorAction SilentlyContinue
-        (Get-StoredEntry $emulator -User 'adele.vance@contoso.com' -Kind certifications).Count | Should -Be $before
+        (Get-StoredEntry $emulator -User $adele -Kind certifications).Count | Should -Be $before
     }
 }
 
@@ -142,7 +165,9 @@ Describe 'Get-ProfileCertification' {
     BeforeAll {
         $script:user = 'megan.bowen@contoso.com'
         $script:made = foreach ($n in 1..5) {
-            New-ProfileCertification -UserId $user -DisplayName "Get $n" -IssuingCompany ($n % 2 ? 'Microsoft' : 'Cisco') -IssuedDate "2024-0$n-01"
+            $company = $n % 2 ? 'Microsoft' : 'Cisco'
+            New-ProfileCertification -UserId $user -DisplayName "Get $n" -IssuingCompany $company `
+                -IssuedDate "2024-0$n-01"
         }
     }
 
@@ -175,14 +200,15 @@ Describe 'Get-ProfileCertification' {
     }
 
     It 'writes ProfileCertificationNotFound for an unknown id' {
-        Get-ProfileCertification -UserId $user -Id 'no-such-id' -ErrorVariable failures -ErrorAction SilentlyContinue
+        Get-ProfileCertification -UserId $user -Id 'no-such-id' @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
         $failures[0].Exception.HttpStatus | Should -Be 404
     }
 
     It 'shows each request with -Verbose, and never the token' {
         $token = Get-TestToken $emulator
-        Connect-GraphProfile -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphUrl $emulator.GraphUrl
+        $secure = ConvertTo-SecureString $token -AsPlainText -Force
+        Connect-GraphProfile -AccessToken $secure -GraphUrl $emulator.GraphUrl
         $verbose = Get-ProfileCertification -UserId $user -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $verbose | Should -Not -BeNullOrEmpty
@@ -202,7 +228,8 @@ Describe 'Get-ProfileCertification' {
 
 Describe 'Update-ProfileCertification' {
     BeforeAll {
-        $script:entry = New-ProfileCertification -UserId $admin -DisplayName 'To update' -IssuedDate 2025-04-28 -EndDate 2027-04-29 -Description 'old'
+        $script:entry = New-ProfileCertification -UserId $admin -DisplayName 'To update' `
+            -IssuedDate 2025-04-28 -EndDate 2027-04-29 -Description 'old'
     }
 
     It 'changes only the fields given' {
@@ -221,26 +248,28 @@ Describe 'Update-ProfileCertification' {
     }
 
     It 'updates what Get- found, through the pipeline' {
-        $updated = Get-ProfileCertification -UserId $admin -Id $entry.Id | Update-ProfileCertification -WebUrl 'https://example.com/cert'
+        $updated = Get-ProfileCertification -UserId $admin -Id $entry.Id |
+            Update-ProfileCertification -WebUrl 'https://example.com/cert'
         $updated.WebUrl | Should -Be 'https://example.com/cert'
         $updated.EndDate | Should -Be ([datetime]'2028-04-29')
     }
 
     It 'changes nothing with -WhatIf' {
         Update-ProfileCertification -UserId $admin -Id $entry.Id -DisplayName 'Renamed' -WhatIf
-        (Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id).displayName | Should -Be 'To update'
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id
+        $stored.displayName | Should -Be 'To update'
     }
 
     It 'refuses an end before the start with ProfileCertificationValidation' {
         # The patch alone is valid: the service, knowing the stored issuedDate, refuses it.
-        Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 -ErrorVariable failures -ErrorAction SilentlyContinue
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
         $failures[0].Exception.Field | Should -Be 'endDate'
         $failures[0].Exception.HttpStatus | Should -Be 400
     }
 
     It 'writes ProfileCertificationNotFound for an unknown id' {
-        Update-ProfileCertification -UserId $admin -Id 'missing' -Description 'x' -ErrorVariable failures -ErrorAction SilentlyContinue
+        Update-ProfileCertification -UserId $admin -Id 'missing' -Description 'x' @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
     }
 }
@@ -258,7 +287,7 @@ Describe 'Remove-ProfileCertification' {
         $user = 'adele.vance@contoso.com'
         $entries = 1..3 | ForEach-Object { New-ProfileCertification -UserId $user -DisplayName "Batch $_" }
         $items = @($entries[0], [pscustomobject]@{ UserId = $user; Id = 'missing' }, $entries[2])
-        $items | Remove-ProfileCertification -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $items | Remove-ProfileCertification -Confirm:$false @quiet
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationNotFound,*'
         $left = (Get-StoredEntry $emulator -User $user -Kind certifications).id
@@ -278,16 +307,19 @@ Describe 'Get-ProfileCertification when the service is slow or busy' {
     AfterEach {
         # Back to a well-behaved emulator for the other tests.
         $reset = '{"latency": {"ms": 0, "jitterMs": 0}, "throttle": {}}'
-        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $reset -ContentType 'application/json' | Out-Null
+        Set-EmulatorConfig $emulator $reset
     }
 
     It 'retries after throttling, showing the 429 and the retry with -Verbose' {
         $busy = '{"throttle": {"readsPerSecond": 1, "burst": 1, "retryAfter": "fractional"}}'
-        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $busy -ContentType 'application/json' | Out-Null
+        Set-EmulatorConfig $emulator $busy
 
-        $output = 1..3 | ForEach-Object { Get-ProfileCertification -UserId $admin -Top 1 -Verbose -ErrorAction Stop 4>&1 }
-        $entries = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $verbose = ($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $output = 1..3 | ForEach-Object {
+            Get-ProfileCertification -UserId $admin -Top 1 -Verbose -ErrorAction Stop 4>&1
+        }
+        $records = [System.Management.Automation.VerboseRecord]
+        $entries = $output | Where-Object { $_ -isnot $records }
+        $verbose = ($output | Where-Object { $_ -is $records }).Message -join "`n"
         $entries.Count | Should -Be 3
         $verbose | Should -Match 'status=429'
         $verbose | Should -Match 'attempt=2'
@@ -295,7 +327,7 @@ Describe 'Get-ProfileCertification when the service is slow or busy' {
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C), cancelling the request' {
         $slow = '{"latency": {"ms": 20000}}'
-        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/config" -Body $slow -ContentType 'application/json' | Out-Null
+        Set-EmulatorConfig $emulator $slow
 
         # Its own runspace, as a console would run it, connected like this one.
         $shell = [powershell]::Create()
@@ -305,7 +337,9 @@ Describe 'Get-ProfileCertification when the service is slow or busy' {
             $secure = ConvertTo-SecureString $Token -AsPlainText -Force
             Connect-GraphProfile -AccessToken $secure -GraphUrl $GraphUrl
             Get-ProfileCertification -UserId admin@contoso.com
-        }).AddArgument((Get-TestModulePath)).AddArgument($emulator.GraphUrl).AddArgument((Get-TestToken $emulator))
+        })
+        $null = $shell.AddArgument((Get-TestModulePath)).AddArgument($emulator.GraphUrl).
+            AddArgument((Get-TestToken $emulator))
         $running = $shell.BeginInvoke()
         Start-Sleep -Seconds 2
         $running.IsCompleted | Should -BeFalse -Because 'the emulator answers after 20 s'

@@ -2,6 +2,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    # Failed items land in $failures and the pipeline goes on.
+    $script:quiet = @{ ErrorVariable = 'failures'; ErrorAction = 'SilentlyContinue' }
     Import-Module (Get-TestModulePath) -Force
     $script:emulator = Start-TestEmulator
 }
@@ -18,7 +20,8 @@ Describe 'Connect-GraphProfile' {
 
     It 'connects with -AccessToken, and the context never shows the token' {
         $token = Get-TestToken $emulator
-        Connect-GraphProfile -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphUrl $emulator.GraphUrl
+        $secure = ConvertTo-SecureString $token -AsPlainText -Force
+        Connect-GraphProfile -AccessToken $secure -GraphUrl $emulator.GraphUrl
 
         $context = Get-GraphProfileContext
         $context.PSObject.TypeNames[0] | Should -Be 'GraphProfile.Context'
@@ -64,7 +67,7 @@ Describe 'Connect-GraphProfile' {
         Connect-GraphProfile -ClientId '00000000-0000-0000-0000-0000000000a1' `
             -TenantId '8f5c2d3e-0b1a-4c6d-9e7f-123456789abc' -ClientSecret $secret `
             -GraphUrl $emulator.GraphUrl -AuthorityUrl $emulator.BaseUrl
-        Get-ProfileCertification -UserId admin@contoso.com -ErrorVariable failures -ErrorAction SilentlyContinue
+        Get-ProfileCertification -UserId admin@contoso.com @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationUnauthorized,*'
     }
 
@@ -85,7 +88,8 @@ Describe 'Connect-GraphProfile' {
         $prompt = $null
         while (-not $prompt -and [datetime]::UtcNow -lt $deadline) {
             Start-Sleep -Milliseconds 100
-            $prompt = $job.Information | Where-Object { "$($_.MessageData)" -match 'code' } | Select-Object -First 1
+            $prompt = $job.Information | Where-Object { "$($_.MessageData)" -match 'code' } |
+                Select-Object -First 1
         }
         $prompt | Should -Not -BeNullOrEmpty -Because 'the code and URL are shown'
         $text = "$($prompt.MessageData)"
@@ -94,7 +98,8 @@ Describe 'Connect-GraphProfile' {
         $code | Should -Not -BeNullOrEmpty
 
         $approval = @{ user_code = $code; user = 'admin@contoso.com' } | ConvertTo-Json
-        Invoke-RestMethod -Method Post -Uri "$($emulator.BaseUrl)/emulator/devicecode/approve" -Body $approval -ContentType 'application/json' | Out-Null
+        $approve = "$($emulator.BaseUrl)/emulator/devicecode/approve"
+        $null = Invoke-RestMethod -Method Post -Uri $approve -Body $approval -ContentType 'application/json'
 
         $output = $job | Wait-Job -Timeout 60 | Receive-Job -ErrorAction Stop
         $job | Remove-Job -Force
@@ -105,7 +110,8 @@ Describe 'Connect-GraphProfile' {
     It 'takes -Environment' {
         Connect-GraphProfile -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -Environment USGov
         (Get-GraphProfileContext).Environment | Should -Be 'USGov'
-        { Connect-GraphProfile -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -Environment Mars } |
+        $token = ConvertTo-SecureString 'x' -AsPlainText -Force
+        { Connect-GraphProfile -AccessToken $token -Environment Mars } |
             Should -Throw
     }
 }
@@ -124,8 +130,9 @@ Describe 'Disconnect-GraphProfile and not being connected' {
     }
 
     It 'fails a request with a bad token as Unauthorized, and goes on' {
-        Connect-GraphProfile -AccessToken (ConvertTo-SecureString 'not-a-token' -AsPlainText -Force) -GraphUrl $emulator.GraphUrl
-        Get-ProfileCertification -UserId admin@contoso.com -ErrorVariable failures -ErrorAction SilentlyContinue
+        $bad = ConvertTo-SecureString 'not-a-token' -AsPlainText -Force
+        Connect-GraphProfile -AccessToken $bad -GraphUrl $emulator.GraphUrl
+        Get-ProfileCertification -UserId admin@contoso.com @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationUnauthorized,*'
         $failures[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         Disconnect-GraphProfile

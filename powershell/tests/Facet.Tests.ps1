@@ -2,6 +2,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    # Failed items land in $failures and the pipeline goes on.
+    $script:quiet = @{ ErrorVariable = 'failures'; ErrorAction = 'SilentlyContinue' }
     Import-Module (Get-TestModulePath) -Force
     $script:emulator = Start-TestEmulator
     Connect-TestEmulator $script:emulator
@@ -31,7 +33,9 @@ Describe 'ProfileFacet commands' {
     }
 
     It 'creates an entry from an object, with PowerShell-cased names and a [datetime]' {
-        $anniversary = [pscustomobject]@{ DisplayName = 'Joined'; Type = 'work'; Date = [datetime]'2015-06-01' }
+        $anniversary = [pscustomobject]@{
+            DisplayName = 'Joined'; Type = 'work'; Date = [datetime]'2015-06-01'
+        }
         $created = $anniversary | New-ProfileFacet -Kind anniversaries -UserId $user
         $stored = Get-StoredEntry $emulator -User $user -Kind anniversaries | Where-Object id -eq $created.Id
         $stored.date | Should -Be '2015-06-01'
@@ -40,7 +44,8 @@ Describe 'ProfileFacet commands' {
 
     It 'updates with a hashtable, and with an entry piped back from Get-' {
         $skill = Get-ProfileFacet -Kind skills -UserId $user | Where-Object DisplayName -eq 'Rust'
-        $updated = Update-ProfileFacet -Kind skills -UserId $user -Id $skill.Id -InputObject @{ proficiency = 'expert' }
+        $patch = @{ proficiency = 'expert' }
+        $updated = Update-ProfileFacet -Kind skills -UserId $user -Id $skill.Id -InputObject $patch
         $updated.Proficiency | Should -Be 'expert'
 
         $skill = Get-ProfileFacet -Kind skills -UserId $user -Id $skill.Id
@@ -56,7 +61,7 @@ Describe 'ProfileFacet commands' {
             @{ displayName = 'Cobol'; proficiency = 'x'; webUrl = 'not a url' }
             @{ displayName = 'Zig' }
         )
-        $created = $entries | New-ProfileFacet -Kind skills -UserId $user -ErrorVariable failures -ErrorAction SilentlyContinue
+        $created = $entries | New-ProfileFacet -Kind skills -UserId $user @quiet
         $created.DisplayName | Should -Be @('Go', 'Zig')
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileFacetValidation,*'
@@ -70,7 +75,8 @@ Describe 'ProfileFacet commands' {
     It 'changes nothing with -WhatIf' {
         $before = Get-StoredEntry $emulator -User $user -Kind skills
         New-ProfileFacet -Kind skills -UserId $user -InputObject @{ displayName = 'Never' } -WhatIf
-        Update-ProfileFacet -Kind skills -UserId $user -Id $before[0].id -InputObject @{ displayName = 'Never' } -WhatIf
+        $rename = @{ displayName = 'Never' }
+        Update-ProfileFacet -Kind skills -UserId $user -Id $before[0].id -InputObject $rename -WhatIf
         Remove-ProfileFacet -Kind skills -UserId $user -Id $before[0].id -WhatIf
         $after = Get-StoredEntry $emulator -User $user -Kind skills
         $after.displayName | Should -Be $before.displayName
@@ -84,13 +90,14 @@ Describe 'ProfileFacet commands' {
     }
 
     It 'writes ProfileFacetNotFound for an unknown id' {
-        Remove-ProfileFacet -Kind languages -UserId $user -Id 'missing' -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        Remove-ProfileFacet -Kind languages -UserId $user -Id 'missing' -Confirm:$false @quiet
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileFacetNotFound,*'
     }
 
     It 'reads every one of the 19 facets' {
         foreach ($kind in [GraphProfile.FacetNameSet]::new().GetValidValues()) {
-            { Get-ProfileFacet -Kind $kind -UserId $user -ErrorAction Stop } | Should -Not -Throw -Because $kind
+            { Get-ProfileFacet -Kind $kind -UserId $user -ErrorAction Stop } |
+                Should -Not -Throw -Because $kind
         }
     }
 }

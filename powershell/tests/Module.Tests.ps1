@@ -16,7 +16,8 @@ Describe 'GraphProfile module' {
     It 'exports exactly the listed commands, with approved verbs' {
         $expected = @(
             'Connect-GraphProfile', 'Disconnect-GraphProfile', 'Get-GraphProfileContext'
-            'Get-ProfileCertification', 'New-ProfileCertification', 'Update-ProfileCertification', 'Remove-ProfileCertification'
+            'Get-ProfileCertification', 'New-ProfileCertification'
+            'Update-ProfileCertification', 'Remove-ProfileCertification'
             'Get-ProfileAward', 'New-ProfileAward', 'Update-ProfileAward', 'Remove-ProfileAward'
             'Get-ProfileFacet', 'New-ProfileFacet', 'Update-ProfileFacet', 'Remove-ProfileFacet'
         )
@@ -36,11 +37,13 @@ Describe 'GraphProfile module' {
     }
 
     It 'offers -WhatIf and -Confirm on every command that changes something' {
-        foreach ($name in $module.ExportedCommands.Keys | Where-Object { $_ -match '^(New|Update|Remove)-' }) {
+        $changing = $module.ExportedCommands.Keys | Where-Object { $_ -match '^(New|Update|Remove)-' }
+        foreach ($name in $changing) {
             $command = Get-Command $name
             $command.Parameters.Keys | Should -Contain 'WhatIf'
             $command.Parameters.Keys | Should -Contain 'Confirm'
-            $binding = $command.ScriptBlock.Attributes | Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
+            $binding = $command.ScriptBlock.Attributes |
+                Where-Object { $_ -is [System.Management.Automation.CmdletBindingAttribute] }
             $expected = if ($name -like 'Remove-*') { 'High' } else { 'Medium' }
             "$($binding.ConfirmImpact)" | Should -Be $expected -Because $name
         }

@@ -73,8 +73,10 @@ Describe 'Seed scenario' {
             isSearchable     = $false
         }
 
-        (Invoke-TestGraph $viaRest -Path "$base/certifications").value.certificationId | Should -Be 'exam.ms-401'
-        (Invoke-TestGraph $viaRest -Path "$base/awards").value.displayName | Should -Be 'Introducing Topedia Blog'
+        $listed = Invoke-TestGraph $viaRest -Path "$base/certifications"
+        $listed.value.certificationId | Should -Be 'exam.ms-401'
+        $listed = Invoke-TestGraph $viaRest -Path "$base/awards"
+        $listed.value.displayName | Should -Be 'Introducing Topedia Blog'
 
         Invoke-TestGraph $viaRest -Method PATCH -Path "$base/certifications/$($certification.id)" -Body @{
             endDate = '2028-04-29'

@@ -106,4 +106,12 @@ function Get-StoredEntry {
     @((Invoke-TestGraph -Emulator $Emulator -Path $path).value)
 }
 
+function Set-EmulatorConfig {
+    # Changes the emulator's faults (throttling, latency): POST /emulator/config.
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Json)
+
+    $uri = "$($Emulator.BaseUrl)/emulator/config"
+    $null = Invoke-RestMethod -Method Post -Uri $uri -Body $Json -ContentType 'application/json'
+}
+
 Export-ModuleMember -Function *
