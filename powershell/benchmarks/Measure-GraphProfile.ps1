@@ -40,7 +40,8 @@ function Measure-Import([string] $Module) {
     # Milliseconds Import-Module takes in a fresh pwsh (what it adds to a bare start),
     # timed inside the process so that the noise of starting one stays out; median of $Runs.
     $times = foreach ($run in 1..$Runs) {
-        $script = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Module'; `$w.Elapsed.TotalMilliseconds"
+        $script = "`$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$Module'; " +
+            '$w.Elapsed.TotalMilliseconds'
         [double](& $pwsh -NoProfile -NonInteractive -Command $script | Select-Object -Last 1)
     }
     Get-Median $times
@@ -50,7 +51,8 @@ function Measure-Import([string] $Module) {
 $empty = Join-Path ([System.IO.Path]::GetTempPath()) "graph-profile-bench-empty-$PID"
 $null = New-Item -ItemType Directory -Path $empty -Force
 Set-Content -Path (Join-Path $empty 'Empty.psm1') -Value 'function Get-Nothing { }'
-Set-Content -Path (Join-Path $empty 'Empty.psd1') -Value "@{ ModuleVersion = '1.0'; RootModule = 'Empty.psm1'; FunctionsToExport = 'Get-Nothing' }"
+$manifest = "@{ ModuleVersion = '1.0'; RootModule = 'Empty.psm1'; FunctionsToExport = 'Get-Nothing' }"
+Set-Content -Path (Join-Path $empty 'Empty.psd1') -Value $manifest
 $importEmpty = Measure-Import (Join-Path $empty 'Empty.psd1')
 $importModule = Measure-Import $module
 Remove-Item -Path $empty -Recurse
@@ -64,7 +66,8 @@ try {
     $entry = New-ProfileCertification -UserId $user -DisplayName 'Benchmark' -IssuedDate 2025-04-28
     $token = Get-TestToken $emulator
     $headers = @{ Authorization = "Bearer $token" }
-    $uri = "$($emulator.GraphUrl)/users/$([uri]::EscapeDataString($user))/profile/certifications/$($entry.Id)"
+    $collection = "$($emulator.GraphUrl)/users/$([uri]::EscapeDataString($user))/profile/certifications"
+    $uri = "$collection/$($entry.Id)"
 
     # Warm both paths, then interleave so both see the same machine load.
     foreach ($i in 1..20) {
@@ -74,8 +77,10 @@ try {
     $moduleTimes = [System.Collections.Generic.List[double]]::new()
     $restTimes = [System.Collections.Generic.List[double]]::new()
     foreach ($i in 1..$Reads) {
-        $moduleTimes.Add((Measure-Command { $null = Get-ProfileCertification -UserId $user -Id $entry.Id }).TotalMilliseconds)
-        $restTimes.Add((Measure-Command { $null = Invoke-RestMethod -Uri $uri -Headers $headers }).TotalMilliseconds)
+        $viaModule = Measure-Command { $null = Get-ProfileCertification -UserId $user -Id $entry.Id }
+        $viaRest = Measure-Command { $null = Invoke-RestMethod -Uri $uri -Headers $headers }
+        $moduleTimes.Add($viaModule.TotalMilliseconds)
+        $restTimes.Add($viaRest.TotalMilliseconds)
     }
     $moduleRead = Get-Median $moduleTimes
     $restRead = Get-Median $restTimes
@@ -91,11 +96,16 @@ try {
     $moduleCsv = (Measure-Command {
         Import-Csv $csv | New-ProfileCertification | Out-Null
     }).TotalSeconds
-    $restBase = "$($emulator.GraphUrl)/users/$([uri]::EscapeDataString('megan.bowen@contoso.com'))/profile/certifications"
+    $megan = [uri]::EscapeDataString('megan.bowen@contoso.com')
+    $restBase = "$($emulator.GraphUrl)/users/$megan/profile/certifications"
     $restCsv = (Measure-Command {
         foreach ($row in Import-Csv $csv) {
-            $body = @{ displayName = $row.DisplayName; issuedDate = $row.IssuedDate; allowedAudiences = $row.AllowedAudiences }
-            $null = Invoke-RestMethod -Method Post -Uri $restBase -Headers $headers -Body (ConvertTo-Json $body) -ContentType 'application/json'
+            $body = ConvertTo-Json @{
+                displayName = $row.DisplayName; issuedDate = $row.IssuedDate
+                allowedAudiences = $row.AllowedAudiences
+            }
+            $null = Invoke-RestMethod -Method Post -Uri $restBase -Headers $headers -Body $body `
+                -ContentType 'application/json'
         }
     }).TotalSeconds
     Remove-Item $csv
@@ -106,9 +116,14 @@ finally {
     Stop-TestEmulator $emulator
 }
 
-$cpu = (Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String 'model name' | Select-Object -First 1) -replace '.*:\s*', ''
+$cpu = Get-Content /proc/cpuinfo -ErrorAction SilentlyContinue | Select-String 'model name' |
+    Select-Object -First 1
+$cpu = "$cpu" -replace '.*:\s*', ''
+$load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 1
+$cores = [System.Environment]::ProcessorCount
 @"
-Machine: $([System.Environment]::ProcessorCount) cores$(if ($cpu) { ", $cpu" }), PowerShell $($PSVersionTable.PSVersion), $Build build of libgraph_profile and the emulator, on loopback; load average $((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 1).
+Machine: $cores cores$(if ($cpu) { ", $cpu" }), PowerShell $($PSVersionTable.PSVersion),
+$Build build of libgraph_profile and the emulator, on loopback; load average $load.
 
 | measure | result | target |
 |---|---|---|
