@@ -67,6 +67,16 @@ Describe 'New-ProfileCertification' {
             Should -Contain 'Guest certification'
     }
 
+    It 'takes the user as an object id as well' {
+        $id = (Invoke-TestGraph $emulator -Path '/users/megan.bowen@contoso.com?$select=id').id
+        $created = New-ProfileCertification -UserId $id -DisplayName 'By object id'
+        $created.UserId | Should -Be $id
+        (Get-ProfileCertification -UserId $id -Id $created.Id).DisplayName | Should -Be 'By object id'
+        Remove-ProfileCertification -UserId $id -Id $created.Id -Confirm:$false
+        Get-StoredEntry $emulator -User 'megan.bowen@contoso.com' -Kind certifications |
+            Should -BeNullOrEmpty
+    }
+
     It 'changes nothing with -WhatIf' {
         $before = (Get-StoredEntry $emulator -Kind certifications).Count
         $result = New-ProfileCertification -UserId $admin -DisplayName 'Not created' -WhatIf
