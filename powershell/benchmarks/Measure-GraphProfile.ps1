@@ -44,7 +44,8 @@ function Measure-Import([string] $Module) {
             '$w.Elapsed.TotalMilliseconds'
         [double](& $pwsh -NoProfile -NonInteractive -Command $script | Select-Object -Last 1)
     }
-    Get-Median $times
+    # The fastest run too: the machine is shared, and the median carries its load.
+    @{ Median = Get-Median $times; Fastest = ($times | Measure-Object -Minimum).Minimum }
 }
 
 # 1. Import time, against a module with one empty function: what any first import costs.
@@ -127,8 +128,8 @@ $Build build of libgraph_profile and the emulator, on loopback; load average $lo
 
 | measure | result | target |
 |---|---|---|
-| ``Import-Module GraphProfile`` in a fresh pwsh (median of $Runs) | $([math]::Round($importModule)) ms | ≤ 300 ms |
-| ``Import-Module`` of a module with one empty function, for scale | $([math]::Round($importEmpty)) ms | |
+| ``Import-Module GraphProfile`` in a fresh pwsh, median of $Runs (fastest) | $([math]::Round($importModule.Median)) ms ($([math]::Round($importModule.Fastest)) ms) | ≤ 300 ms |
+| ``Import-Module`` of a module with one empty function, for scale | $([math]::Round($importEmpty.Median)) ms ($([math]::Round($importEmpty.Fastest)) ms) | |
 | ``Get-ProfileCertification -Id`` (one entry, median of $Reads) | $([math]::Round($moduleRead, 2)) ms | |
 | ``Invoke-RestMethod`` of the same entry, hand-built (median of $Reads) | $([math]::Round($restRead, 2)) ms | |
 | ratio module / hand-built | $([math]::Round($moduleRead / $restRead, 2))× | ≤ 1.0× |
