@@ -72,7 +72,7 @@ impl Backend {
             }
             _ => BlockingClient::new(config)?,
         };
-        tracing::debug!("client made");
+        tracing::debug!(target: "graph_profile::ffi", "client made");
         Ok(Backend { client })
     }
 

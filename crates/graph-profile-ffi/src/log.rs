@@ -3,7 +3,8 @@
 //! One callback serves the whole process.  A `tracing` subscriber is installed the
 //! first time a callback is set; it formats each event as `message key=value ...`
 //! and calls the host with the level, the target (the Rust module path) and that
-//! text.  Fields whose names suggest a credential are dropped here as a second line
+//! text.  Events of the library (`graph_profile::...`) pass up to the level asked
+//! for; those of the crates below it (HTTP, runtime) only at warn and error.  Fields whose names suggest a credential are dropped here as a second line
 //! of defence: the core never logs tokens, secrets or bodies in the first place.
 
 use std::ffi::{c_char, c_void};
@@ -131,7 +132,13 @@ struct ForwardLayer;
 
 impl<S: Subscriber> Layer<S> for ForwardLayer {
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        level_number(metadata.level()) <= MAX_LEVEL.load(Ordering::Relaxed)
+        let mut max = MAX_LEVEL.load(Ordering::Relaxed);
+        // The HTTP stack's own debug lines (connection pool, handshakes) would drown the
+        // core's one line per request; from other crates only warnings and errors pass.
+        if !metadata.target().starts_with("graph_profile") {
+            max = max.min(gp_log_level::GP_LOG_WARN as i32);
+        }
+        level_number(metadata.level()) <= max
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
@@ -240,11 +247,14 @@ mod tests {
 
         tracing::debug!(status = 200, access_token = "eyJ-secret", "request done");
         tracing::trace!("too detailed");
+        tracing::debug!(target: "hyper_util::pool", "connection pool noise");
+        tracing::warn!(target: "hyper_util::pool", "a warning from below");
         assert_eq!(gp_set_log_callback(None, std::ptr::null_mut(), 0), gp_result::GP_OK);
         tracing::error!("after the callback was removed");
 
         let seen = SEEN.lock().unwrap().clone();
-        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[1].1, "hyper_util::pool");
         let (level, target, message) = &seen[0];
         assert_eq!(*level, gp_log_level::GP_LOG_DEBUG as i32);
         assert!(target.contains("log"), "{target}");
