@@ -483,6 +483,23 @@ static void test_cancellation(gp_client *client) {
     set_emulator_config("{\"latency\": {\"ms\": 0}}");
 }
 
+/* A client freed while another thread's call runs on it: the call finishes normally,
+ * and the handle is dead from the moment gp_client_free returned. */
+static void test_free_while_in_use(void) {
+    gp_client *client = client_with_token(admin_token, "");
+    set_emulator_config("{\"latency\": {\"ms\": 1000}}");
+    struct cancel_job job = {client, NULL, GP_ERR_INTERNAL, 0};
+    pthread_t thread;
+    pthread_create(&thread, NULL, slow_list, &job);
+    usleep(400 * 1000); /* the call is on the wire by now, even under valgrind */
+    EXPECT(gp_client_free(client), GP_OK);
+    char *out = NULL;
+    EXPECT(gp_list(client, "me", "skills", NULL, NULL, &out), GP_ERR_INVALID_HANDLE);
+    pthread_join(thread, NULL);
+    CHECK(job.result == GP_OK, "the running call gave %s", name_of(job.result));
+    set_emulator_config("{\"latency\": {\"ms\": 0}}");
+}
+
 /* ---- one client, 8 threads ---------------------------------------------------------- */
 
 struct thread_job {
@@ -704,6 +721,7 @@ int main(int argc, char **argv) {
     test_service_failures();
     test_batch(client);
     test_cancellation(client);
+    test_free_while_in_use();
     test_threads(client);
     test_token_callback();
     test_device_code_and_client_credentials();
