@@ -129,6 +129,13 @@ impl fmt::Display for AllowedAudiences {
 
 impl Serialize for AllowedAudiences {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The common case, one known member, without the formatting machinery.
+        if self.unknown.is_empty() {
+            let bits = self.flags.bits();
+            if let Some((name, _)) = AUDIENCE_MEMBERS.iter().find(|(_, b)| *b != 0 && *b == bits) {
+                return serializer.serialize_str(name);
+            }
+        }
         serializer.collect_str(self)
     }
 }
