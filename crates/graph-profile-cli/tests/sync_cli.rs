@@ -123,10 +123,12 @@ async fn plan_apply_bad_rows_entries_and_report() {
     assert!(list.status.success(), "{}", text(&list.stderr));
     let entries: Value = serde_json::from_slice(&list.stdout).unwrap();
     let id = entries[0]["id"].as_str().unwrap().to_owned();
-    let update =
-        tenant.run(&["cert", "update", "--user", &users[0], &id, "--set", "endDate=2027-01-05"]).await;
+    let update = tenant
+        .run(&["cert", "update", "--user", &users[0], &id, "--set", "endDate=2027-01-05"])
+        .await;
     assert!(update.status.success(), "{}", text(&update.stderr));
-    let bad = tenant.run(&["cert", "update", "--user", &users[0], &id, "--set", "endDate=soon"]).await;
+    let bad =
+        tenant.run(&["cert", "update", "--user", &users[0], &id, "--set", "endDate=soon"]).await;
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("endDate"), "{}", text(&bad.stderr));
 
@@ -149,7 +151,9 @@ async fn an_apply_killed_mid_run_finishes_on_the_next_run_without_duplicates() {
     let users: Vec<String> = (1..=20).map(|n| format!("kill{n}@contoso.com")).collect();
     tenant.add_users(&users).await;
     tenant
-        .configure(json!({"throttle": {"writesPerSecond": 100, "burst": 10, "retryAfter": "fractional"}}))
+        .configure(
+            json!({"throttle": {"writesPerSecond": 100, "burst": 10, "retryAfter": "fractional"}}),
+        )
         .await;
 
     let dir = tempfile::tempdir().unwrap();

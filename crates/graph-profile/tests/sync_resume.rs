@@ -36,7 +36,7 @@ async fn an_interrupted_apply_resumes_without_redoing_anything() {
         let run = apply(&tenant.client, &state, &options, &NoProgress, None);
         assert!(tokio::time::timeout(cut, run).await.is_err(), "the run ended before the cut");
         let journal = tenant.journal().await;
-            let written: usize = committed_writes(&journal).values().sum();
+        let written: usize = committed_writes(&journal).values().sum();
         assert!(written > written_before && written < 200, "{written} written after the cut");
         written_before = written;
     }

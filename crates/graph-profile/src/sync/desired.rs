@@ -347,9 +347,10 @@ pub fn field_from_text(
     name: &str,
     text: &str,
 ) -> Result<(&'static str, Value), validate::ValidationError> {
-    let spec = schema::fields(kind)
-        .find(|spec| spec.name.eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| validate::ValidationError::new(kind, name, "is not a field of this facet"))?;
+    let spec =
+        schema::fields(kind).find(|spec| spec.name.eq_ignore_ascii_case(name.trim())).ok_or_else(
+            || validate::ValidationError::new(kind, name, "is not a field of this facet"),
+        )?;
     let value = cell_value(kind, spec.name, spec.ty, text.trim())
         .map_err(|reason| validate::ValidationError::new(kind, spec.name, reason))?;
     Ok((spec.name, value))
