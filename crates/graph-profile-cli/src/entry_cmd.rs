@@ -156,20 +156,20 @@ pub fn run(kind: FacetKind, command: EntryCommand) -> anyhow::Result<ExitCode> {
             let client = target.signin.client()?;
             let user = UserRef::new(target.user.as_str());
             let entry = runtime.block_on(client.get(&user, kind, &id, &[]))?;
-            print_entries(kind, &[entry], target.output)?;
+            print_entry(kind, entry, target.output)?;
         }
         EntryCommand::Create { target, body } => {
             let client = target.signin.client()?;
             let user = UserRef::new(target.user.as_str());
             let entry = runtime.block_on(client.create(&user, kind, body.fields(kind, false)?))?;
-            print_entries(kind, &[entry], target.output)?;
+            print_entry(kind, entry, target.output)?;
         }
         EntryCommand::Update { target, id, body } => {
             let client = target.signin.client()?;
             let user = UserRef::new(target.user.as_str());
             let entry =
                 runtime.block_on(client.update(&user, kind, &id, body.fields(kind, true)?))?;
-            print_entries(kind, &[entry], target.output)?;
+            print_entry(kind, entry, target.output)?;
         }
         EntryCommand::Delete { target, id } => {
             let client = target.signin.client()?;
@@ -194,9 +194,17 @@ fn table_columns(kind: FacetKind) -> Vec<&'static str> {
     std::iter::once("id").chain(simple.map(|spec| spec.name)).take(7).collect()
 }
 
+/// One entry (get, create, update): a JSON object, or a table or CSV of one row.
+fn print_entry(kind: FacetKind, entry: Value, output: Output) -> anyhow::Result<()> {
+    match output {
+        Output::Json => print_json(&entry),
+        _ => print_entries(kind, &[entry], output),
+    }
+}
+
+/// A list: always a JSON array, even of one entry or none, so scripts need no special case.
 fn print_entries(kind: FacetKind, entries: &[Value], output: Output) -> anyhow::Result<()> {
     match output {
-        Output::Json if entries.len() == 1 => print_json(&entries[0]),
         Output::Json => print_json(&entries),
         Output::Table => {
             let columns = table_columns(kind);

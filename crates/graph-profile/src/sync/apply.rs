@@ -494,17 +494,15 @@ impl Engine<'_> {
 
         let now = Instant::now();
         let mut soonest: Option<Instant> = None;
+        let send_limit = self.pacer.batch_limit();
         let mut verify = Vec::new();
         let mut send = Vec::new();
         let mut kept = VecDeque::new();
         while let Some(index) = queue.ready.pop_front() {
             let work = self.work[index].lock().unwrap_or_else(|p| p.into_inner());
             let ready = work.not_before.is_none_or(|at| at <= now);
-            let room = if work.verify {
-                verify.len() < MAX_BATCH_SIZE
-            } else {
-                send.len() < MAX_BATCH_SIZE
-            };
+            let room =
+                if work.verify { verify.len() < MAX_BATCH_SIZE } else { send.len() < send_limit };
             if !ready || !room {
                 if let Some(at) = work.not_before.filter(|at| *at > now) {
                     soonest = Some(soonest.map_or(at, |s| s.min(at)));
@@ -597,9 +595,12 @@ impl Engine<'_> {
         let mut done = Vec::new();
         let mut again = Vec::new();
         let mut accepted = 0;
+        let mut throttled = 0;
+        let mut longest_wait = None;
         for (index, answer) in sent.into_iter().zip(answers) {
             if answer.status == 429 {
-                self.pacer.on_throttled(retry_after(&answer));
+                throttled += 1;
+                longest_wait = longest_wait.max(retry_after(&answer));
                 let mut work = self.work[index].lock().unwrap_or_else(|p| p.into_inner());
                 work.throttles += 1;
                 work.attempts -= 1;
@@ -618,9 +619,7 @@ impl Engine<'_> {
                 None => again.push(index),
             }
         }
-        if accepted > 0 {
-            self.pacer.on_accepted(accepted);
-        }
+        self.pacer.on_batch_answered(accepted, throttled, longest_wait);
         self.record(done);
         if !again.is_empty() {
             self.put_back(&again);
