@@ -60,12 +60,13 @@ pub fn check_body(
 
     for (key, value) in body {
         if key == "@odata.type" {
-            let wanted = format!("#microsoft.graph.{type_name}");
-            let given = value.as_str().unwrap_or_default();
-            if given != wanted && given != &wanted[1..] {
+            let names = std::iter::once(type_name).chain(older_type_names(facet).iter().copied());
+            if !names.clone().any(|name| is_type_name(&value, name)) {
+                let expected: Vec<String> =
+                    names.map(|name| format!("'#microsoft.graph.{name}'")).collect();
                 return Err(GraphError::invalid_field(
                     "@odata.type",
-                    format!("expected '{wanted}' for {facet}, got {value}"),
+                    format!("expected {} for {facet}, got {value}", expected.join(" or ")),
                 ));
             }
             continue;
@@ -88,6 +89,9 @@ pub fn check_body(
                 "it is set by the service and cannot be written",
             ));
         }
+        if key == "source" && !value.is_null() {
+            check_source(&value).map_err(|reason| GraphError::invalid_field(&key, reason))?;
+        }
         if value.is_null() {
             if spec.required {
                 return Err(GraphError::invalid_field(&key, "it is required and cannot be null"));
@@ -106,6 +110,53 @@ pub fn check_body(
         }
     }
     Ok(fields)
+}
+
+/// Type names older docs and SDKs give a facet's entries.  The reference says both readings
+/// must be accepted, so a client built from either set of docs is not refused.
+fn older_type_names(facet: FacetKind) -> &'static [&'static str] {
+    match facet {
+        FacetKind::Anniversaries => &["personAnniversary"],
+        _ => &[],
+    }
+}
+
+/// Whether an `@odata.type` value names `microsoft.graph.{name}`, with or without the `#`.
+fn is_type_name(value: &Value, name: &str) -> bool {
+    let given = value.as_str().unwrap_or_default();
+    let given = given.strip_prefix('#').unwrap_or(given);
+    given.strip_prefix("microsoft.graph.") == Some(name)
+}
+
+/// `source` in either reading: the newer `personDataSources {type: [string]}` or the
+/// older `personDataSource {type: string}`.  Anything else in it is a mistake worth naming.
+fn check_source(value: &Value) -> Result<(), String> {
+    let object = value.as_object().ok_or_else(|| format!("expected an object, got {value}"))?;
+    for (key, inner) in object {
+        match key.as_str() {
+            "@odata.type" => {
+                let known = ["personDataSources", "personDataSource"];
+                if !known.iter().any(|name| is_type_name(inner, name)) {
+                    return Err(format!(
+                        "expected '#microsoft.graph.personDataSources' or \
+                         '#microsoft.graph.personDataSource', got {inner}"
+                    ));
+                }
+            }
+            "type" => {
+                let strings =
+                    inner.as_array().is_some_and(|items| items.iter().all(Value::is_string));
+                if !(inner.is_string() || inner.is_null() || strings) {
+                    return Err(format!(
+                        "type: expected a string or an array of strings, got {inner}"
+                    ));
+                }
+            }
+            other if other.starts_with('@') => {}
+            other => return Err(format!("personDataSource has no property '{other}'")),
+        }
+    }
+    Ok(())
 }
 
 /// Checks that date pairs are in order on a whole entry (after an update is merged).
@@ -307,6 +358,27 @@ mod tests {
             ),
             "proficiency"
         );
+    }
+
+    #[test]
+    fn older_type_names_and_source_shapes_are_accepted() {
+        let a = FacetKind::Anniversaries;
+        for name in ["#microsoft.graph.personAnnualEvent", "microsoft.graph.personAnniversary"] {
+            let draft = json!({"@odata.type": name, "displayName": "x", "date": "2020-01-01"});
+            assert!(check_body(a, body(draft), Write::Create).is_ok(), "{name}");
+        }
+        let wrong = json!({"@odata.type": "#microsoft.graph.personAward", "displayName": "x"});
+        assert_eq!(refused_field(a, wrong, Write::Create), "@odata.type");
+
+        let s = FacetKind::Skills;
+        for source in [json!({"type": ["User"]}), json!({"type": "User"})] {
+            let draft = json!({"displayName": "x", "source": source});
+            assert!(check_body(s, body(draft), Write::Create).is_ok(), "{source}");
+        }
+        for source in [json!({"type": 5}), json!({"kind": "User"}), json!("User")] {
+            let draft = json!({"displayName": "x", "source": source});
+            assert_eq!(refused_field(s, draft, Write::Create), "source");
+        }
     }
 
     #[test]

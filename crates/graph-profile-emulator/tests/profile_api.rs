@@ -333,3 +333,54 @@ async fn bad_paths_are_graph_errors() {
     let body: Value = outside.json().await.unwrap();
     assert!(body["error"]["code"].is_string());
 }
+
+#[tokio::test]
+async fn older_and_newer_type_names_and_source_shapes_are_both_accepted() {
+    let emu = Emu::start().await;
+    let anniversaries = "/users/adele.vance@contoso.com/profile/anniversaries";
+
+    // The reference gives two names for an anniversary's type: both must pass.
+    for (name, type_name) in [
+        ("newer", "#microsoft.graph.personAnnualEvent"),
+        ("older", "#microsoft.graph.personAnniversary"),
+    ] {
+        let body = json!({"@odata.type": type_name, "displayName": name, "date": "2020-05-01",
+                          "type": "work"});
+        let created = emu.create(anniversaries, body).await;
+        let id = created["id"].as_str().unwrap();
+        let read = emu.get(&format!("{anniversaries}/{id}")).await;
+        assert_eq!(read.body["displayName"], name, "{}", read.body);
+
+        let patch = json!({"@odata.type": type_name, "type": "birthday"});
+        let patched = emu.patch(&format!("{anniversaries}/{id}"), patch).await;
+        assert_eq!(patched.status, StatusCode::OK, "{type_name}: {}", patched.body);
+        assert_eq!(patched.body["type"], "birthday");
+    }
+
+    // Another facet's type is still a mistake, named.
+    let wrong = json!({"@odata.type": "#microsoft.graph.personAward", "displayName": "x"});
+    let refused = emu.post(anniversaries, wrong).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.error_target(), "@odata.type");
+    assert!(refused.message().contains("personAnniversary"), "{}", refused.body);
+
+    // `source` in the newer (`personDataSources`, a list) and older (`personDataSource`,
+    // one string) shapes; each is kept as it was sent.
+    let skills = "/users/adele.vance@contoso.com/profile/skills";
+    for source in [
+        json!({"@odata.type": "#microsoft.graph.personDataSources", "type": ["User"]}),
+        json!({"@odata.type": "#microsoft.graph.personDataSource", "type": "User"}),
+        json!({"type": ["User", "Admin"]}),
+        json!({"type": "User"}),
+    ] {
+        let created = emu.create(skills, json!({"displayName": "Rust", "source": source})).await;
+        let id = created["id"].as_str().unwrap();
+        let read = emu.get(&format!("{skills}/{id}")).await;
+        assert_eq!(read.body["source"]["type"], source["type"], "{}", read.body);
+    }
+    for source in [json!({"type": 5}), json!({"type": [1]}), json!({"kind": "User"})] {
+        let refused = emu.post(skills, json!({"displayName": "x", "source": source})).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{source}");
+        assert_eq!(refused.error_target(), "source", "{}", refused.body);
+    }
+}
