@@ -55,6 +55,53 @@ fn retry_after_seconds(value: &str) -> f64 {
     at.duration_since(SystemTime::now()).unwrap_or_default().as_secs_f64()
 }
 
+/// A request as some caller: `token` decides the application and tenant whose
+/// buckets it draws from.
+async fn call_as(emu: &Emu, token: &str, write: bool, path: &str) -> common::Answer {
+    let request = if write {
+        emu.http.post(emu.url(path)).json(&json!({"displayName": "x"}))
+    } else {
+        emu.http.get(emu.url(path))
+    };
+    answer(request.bearer_auth(token).send().await.expect("request sent")).await
+}
+
+/// Asserts a throttled answer: `status`, Graph's error, and a whole-seconds
+/// `Retry-After` between 1 and `most` seconds; returns the wait.
+fn assert_throttled(answer: &common::Answer, most: u64, what: &str) -> u64 {
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{what}: {}", answer.body);
+    assert_eq!(answer.error_code(), "TooManyRequests", "{what}");
+    let header = answer.headers.get("retry-after").unwrap_or_else(|| panic!("{what}: no wait"));
+    let wait: u64 = header.to_str().unwrap().parse().expect("whole seconds");
+    assert!((1..=most).contains(&wait), "{what}: Retry-After {wait}");
+    wait
+}
+
+/// Asserts an answer that was not throttled.
+fn assert_passed(answer: &common::Answer, status: StatusCode, what: &str) {
+    assert!(answer.headers.get("retry-after").is_none(), "{what}: {:?}", answer.headers);
+    assert_eq!(answer.status, status, "{what}: {}", answer.body);
+}
+
+/// A delegated token for the demo administrator through application `client_id`.
+async fn token_via_app(emu: &Emu, client_id: &str) -> String {
+    let url = format!("{}/emulator/token", emu.emulator.base_url());
+    let query =
+        [("user", common::ADMIN), ("scopes", "User.ReadWrite.All"), ("client_id", client_id)];
+    let response = emu.http.get(url).query(&query).send().await.expect("token request");
+    let body: Value = response.json().await.expect("token JSON");
+    body["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// An app-only reader in `tenant` (a new tenant id makes that tenant).
+async fn app_reader(emu: &Emu, app: &str, tenant: &str) -> String {
+    let url = format!("{}/emulator/token", emu.emulator.base_url());
+    let query = [("app", app), ("tenant", tenant), ("roles", "User.Read.All")];
+    let response = emu.http.get(url).query(&query).send().await.expect("token request");
+    let body: Value = response.json().await.expect("token JSON");
+    body["access_token"].as_str().expect("access_token").to_owned()
+}
+
 fn names(list: &common::Answer) -> Vec<String> {
     let values = list.body["value"].as_array().expect("a list");
     values.iter().map(|entry| entry["displayName"].as_str().unwrap().to_owned()).collect()
@@ -316,4 +363,104 @@ async fn a_retry_of_the_same_request_before_its_wait_is_flagged() {
         flags,
         [(json!(false), json!(false)), (json!(true), json!(true)), (json!(true), json!(false))]
     );
+}
+
+#[tokio::test]
+async fn reads_are_throttled_while_writes_pass() {
+    let emu = Emu::start().await;
+    let token = emu.token.clone();
+    emu.configure(json!({"throttle": {"readsPerSecond": 1, "burst": 2, "retryAfter": "seconds"}}))
+        .await;
+
+    for n in 0..2 {
+        assert_passed(&call_as(&emu, &token, false, SKILLS).await, StatusCode::OK, &format!("{n}"));
+    }
+    let wait = assert_throttled(&call_as(&emu, &token, false, SKILLS).await, 1, "third read");
+
+    // Writes have their own bucket, unlimited here: they pass while reads wait.
+    for n in 0..5 {
+        let write = call_as(&emu, &token, true, SKILLS).await;
+        assert_passed(&write, StatusCode::CREATED, &format!("write {n}"));
+    }
+    assert_throttled(&call_as(&emu, &token, false, SKILLS).await, 1, "read during the wait");
+
+    // The wait it gave is enough.
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    assert_passed(&call_as(&emu, &token, false, SKILLS).await, StatusCode::OK, "after the wait");
+}
+
+#[tokio::test]
+async fn writes_are_throttled_while_reads_pass_with_both_limited() {
+    let emu = Emu::start().await;
+    let token = emu.token.clone();
+    emu.configure(json!({"throttle": {"readsPerSecond": 50, "writesPerSecond": 0.5,
+        "burst": 2, "retryAfter": "seconds"}}))
+        .await;
+
+    for n in 0..2 {
+        let write = call_as(&emu, &token, true, SKILLS).await;
+        assert_passed(&write, StatusCode::CREATED, &format!("write {n}"));
+    }
+    let wait = assert_throttled(&call_as(&emu, &token, true, SKILLS).await, 2, "third write");
+    assert_eq!(wait, 2, "an empty bucket at half a write a second refills in two seconds");
+
+    // Reads draw on their own bucket, whose limit is not reached.
+    assert_passed(&call_as(&emu, &token, false, SKILLS).await, StatusCode::OK, "read");
+    assert_throttled(&call_as(&emu, &token, true, SKILLS).await, 2, "write during the wait");
+    assert_passed(&call_as(&emu, &token, false, SKILLS).await, StatusCode::OK, "read again");
+
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    let write = call_as(&emu, &token, true, SKILLS).await;
+    assert_passed(&write, StatusCode::CREATED, "write after the wait");
+    assert_eq!(names(&emu.get(SKILLS).await).len(), 3, "throttled writes wrote nothing");
+}
+
+#[tokio::test]
+async fn each_app_in_a_tenant_has_its_own_bucket() {
+    let emu = Emu::start().await;
+    emu.configure(json!({"throttle": {"readsPerSecond": 0.5, "burst": 2}})).await;
+    let first = token_via_app(&emu, "11111111-1111-4111-8111-111111111111").await;
+    let second = token_via_app(&emu, "22222222-2222-4222-8222-222222222222").await;
+
+    for n in 0..2 {
+        assert_passed(&call_as(&emu, &first, false, SKILLS).await, StatusCode::OK, &format!("{n}"));
+    }
+    assert_throttled(&call_as(&emu, &first, false, SKILLS).await, 2, "first app, third read");
+
+    // The same user in the same tenant through another application: a fresh bucket.
+    for n in 0..2 {
+        let read = call_as(&emu, &second, false, SKILLS).await;
+        assert_passed(&read, StatusCode::OK, &format!("second app, read {n}"));
+    }
+    assert_throttled(&call_as(&emu, &second, false, SKILLS).await, 2, "second app, third read");
+    assert_throttled(&call_as(&emu, &first, false, SKILLS).await, 2, "first app still waits");
+}
+
+#[tokio::test]
+async fn a_tenant_limit_is_shared_by_its_apps_and_not_by_other_tenants() {
+    let emu = Emu::start().await;
+    let other_tenant = "0a0b0c0d-1111-4222-8333-444455556666";
+    let first = app_reader(&emu, "app-one", common::TENANT).await;
+    let second = app_reader(&emu, "app-two", common::TENANT).await;
+    let elsewhere = app_reader(&emu, "app-one", other_tenant).await;
+    // Each application may read 5 at once, the tenant 3 in all.
+    emu.configure(json!({"throttle": {"readsPerSecond": 0.5, "burst": 5,
+        "perTenant": {"readsPerSecond": 0.5, "burst": 3}}}))
+        .await;
+
+    for n in 0..2 {
+        assert_passed(&call_as(&emu, &first, false, SKILLS).await, StatusCode::OK, &format!("{n}"));
+    }
+    assert_passed(&call_as(&emu, &second, false, SKILLS).await, StatusCode::OK, "second app");
+
+    // The tenant's 3 are used: both apps now wait, though each has reads left of its own.
+    assert_throttled(&call_as(&emu, &second, false, SKILLS).await, 2, "second app, tenant full");
+    assert_throttled(&call_as(&emu, &first, false, SKILLS).await, 2, "first app, tenant full");
+
+    // The same application in another tenant draws on that tenant's bucket.
+    for n in 0..3 {
+        let read = call_as(&emu, &elsewhere, false, "/users").await;
+        assert_passed(&read, StatusCode::OK, &format!("other tenant, read {n}"));
+    }
+    assert_throttled(&call_as(&emu, &elsewhere, false, "/users").await, 2, "other tenant full");
 }

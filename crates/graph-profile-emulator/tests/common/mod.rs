@@ -10,6 +10,8 @@ use serde_json::Value;
 
 /// The demo administrator, whose token the tests use.
 pub const ADMIN: &str = "admin@contoso.com";
+/// The demo tenant's id.
+pub const TENANT: &str = "8f5c2d3e-0b1a-4c6d-9e7f-123456789abc";
 /// The demo guest, whose UPN holds `#EXT#`.
 pub const GUEST: &str = "ann_fabrikam.com#EXT#@contoso.com";
 
