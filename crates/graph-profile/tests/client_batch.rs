@@ -177,11 +177,14 @@ async fn a_create_item_answered_503_is_read_back_before_it_is_repeated() {
         other => panic!("unexpected item {other}"),
     });
     mount(&server, &fake).await;
-    // The collection holds the first create (it took effect) but not the second.
+    // The collection holds the first create (it took effect, just now) but not the second.
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     Mock::given(method("GET"))
         .and(path("/beta/me/profile/awards"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            {"id": "a1", "displayName": "Stored", "createdDateTime": "2025-04-28T10:00:00Z"}
+            {"id": "a1", "displayName": "Stored", "createdDateTime": now}
         ]})))
         .mount(&server)
         .await;

@@ -44,7 +44,7 @@ async fn fake_service(script: Vec<Post>) -> FakeService {
         let store = |entries: &mut Vec<Value>| {
             let mut entry: Value = serde_json::from_slice(&request.body).unwrap();
             entry["id"] = json!(format!("id-{}", entries.len() + 1));
-            entry["createdDateTime"] = json!(format!("2025-04-28T10:00:0{}Z", entries.len()));
+            entry["createdDateTime"] = json!(now_rfc3339());
             entries.push(entry.clone());
             entry
         };
@@ -68,6 +68,11 @@ async fn fake_service(script: Vec<Post>) -> FakeService {
     })
     .await;
     FakeService { server, entries }
+}
+
+fn now_rfc3339() -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::now_utc().format(&Rfc3339).unwrap()
 }
 
 fn adele() -> UserRef {
@@ -145,6 +150,22 @@ async fn a_server_error_is_read_back_but_never_repeated() {
     assert_eq!(error.status(), Some(500));
     assert_eq!(service.server.count("POST"), 1);
     assert!(service.entries.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_identical_entry_made_before_the_create_does_not_count_as_it() {
+    let service = fake_service(vec![Post::Drop]).await;
+    // The user already holds the very same certification, entered a year ago: finding
+    // it must not be taken for the lost create, or the new entry would never be made.
+    let mut earlier = draft();
+    earlier["id"] = json!("earlier");
+    earlier["createdDateTime"] = json!("2025-04-28T10:00:00Z");
+    service.entries.lock().unwrap().push(earlier);
+
+    let entry = create(&service).await.unwrap();
+    assert_eq!(entry["id"], "id-2");
+    assert_eq!(service.server.count("POST"), 2, "the lost create was repeated");
+    assert_eq!(service.entries.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]

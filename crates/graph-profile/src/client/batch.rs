@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::create::holds_draft;
+use super::create::is_own_create;
 use super::http::{Call, Failure, LogPath, Replay};
 use super::retry::{is_retryable_status, parse_retry_after};
 use super::{Client, ListQuery, UserRef, new_client_request_id, paging, path, query, to_body};
@@ -235,6 +235,7 @@ impl Client {
         let mut answers: Vec<Option<BatchResponse>> = vec![None; requests.len()];
         let mut pending: Vec<usize> = (0..requests.len()).collect();
         let mut rounds = self.retry_state();
+        let began = SystemTime::now();
 
         while !pending.is_empty() {
             let groups = group(&requests, &index, &pending)?;
@@ -278,10 +279,24 @@ impl Client {
             };
             tokio::time::sleep(delay).await;
 
+            // Entries the batch is known to have made (or to have found) belong to
+            // their own requests: two identical creates never settle on one entry.
+            let mut claimed: HashSet<String> = answers
+                .iter()
+                .flatten()
+                .filter(|answer| answer.status == 201)
+                .filter_map(|answer| answer.body.as_ref()?.get("id")?.as_str().map(str::to_owned))
+                .collect();
             pending = again;
             for i in unknown {
-                match self.read_back(&requests[i]).await {
-                    Ok(Some(found)) => answers[i] = Some(found),
+                match self.read_back(&requests[i], began, &claimed).await {
+                    Ok(Some(found)) => {
+                        let id = found.body.as_ref().and_then(|b| b.get("id"));
+                        if let Some(id) = id.and_then(Value::as_str) {
+                            claimed.insert(id.to_owned());
+                        }
+                        answers[i] = Some(found);
+                    }
                     Ok(None) => pending.push(i),
                     // Not known whether it took effect: the last answer stands.
                     Err(()) => {}
@@ -381,16 +396,24 @@ impl Client {
             .collect()
     }
 
-    /// For a create whose outcome is unknown: the entry, if the collection holds it;
-    /// `Err` when that cannot be told.
-    async fn read_back(&self, request: &BatchRequest) -> Result<Option<BatchResponse>, ()> {
+    /// For a create whose outcome is unknown: the entry, if the collection holds one
+    /// made by it (see [`is_own_create`]); `Err` when that cannot be told.
+    async fn read_back(
+        &self,
+        request: &BatchRequest,
+        began: SystemTime,
+        claimed: &HashSet<String>,
+    ) -> Result<Option<BatchResponse>, ()> {
         let (kind, _) = request.facet().ok_or(())?;
         let draft = request.body.as_ref().and_then(Value::as_object).ok_or(())?;
         let path = request.url.split('?').next().unwrap_or_default();
         let url = self.transport().url(path, "").map_err(|_| ())?;
         let pages = paging::pages(self.clone(), kind, Ok(url));
         let entries = paging::collect(pages).await.map_err(|_| ())?;
-        let found = entries.into_iter().rev().find(|entry| holds_draft(kind, draft, entry));
+        let found = entries
+            .into_iter()
+            .rev()
+            .find(|entry| is_own_create(kind, draft, entry, began, claimed));
         Ok(found.map(|entry| BatchResponse {
             id: request.id.clone(),
             status: 201,

@@ -2,10 +2,17 @@
 //!
 //! Graph has no idempotency key, so a POST whose answer was lost cannot simply be
 //! sent again.  When the outcome is unknown the collection is read back: an entry
-//! holding every field the draft sent means the first POST took effect.
+//! holding every field the draft sent, made since the create began, means the first
+//! POST took effect.  An identical entry that was there before does not count, so a
+//! create that did not land is never mistaken for one that did.
+
+use std::collections::HashSet;
+use std::time::{Duration, SystemTime};
 
 use reqwest::Method;
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::http::{Answer, Call, Failure, LogPath, Replay};
 use super::{Client, ListQuery, UserRef, new_client_request_id, path, to_body};
@@ -30,6 +37,7 @@ pub(super) async fn create_once(
     };
     let mut state = client.retry_state();
     let client_request_id = new_client_request_id();
+    let began = SystemTime::now();
 
     loop {
         let (error, retryable, retry_after) =
@@ -49,7 +57,7 @@ pub(super) async fn create_once(
             tokio::time::sleep(delay).await;
         }
 
-        match find_match(client, user, kind, &draft).await {
+        match find_match(client, user, kind, &draft, began).await {
             Ok(Some(entry)) => {
                 tracing::debug!(
                     facet = %kind,
@@ -73,18 +81,20 @@ pub(super) async fn create_once(
     }
 }
 
-/// The newest entry of the collection holding every field the draft sent.
+/// The newest entry of the collection holding every field the draft sent, made
+/// since `began`.
 async fn find_match(
     client: &Client,
     user: &UserRef,
     kind: FacetKind,
     draft: &Map<String, Value>,
+    began: SystemTime,
 ) -> Result<Option<Value>, Error> {
     let entries = client.list(user, kind, &ListQuery::default()).await?;
     let newest = entries
         .into_iter()
         .enumerate()
-        .filter(|(_, entry)| holds_draft(kind, draft, entry))
+        .filter(|(_, entry)| is_own_create(kind, draft, entry, began, &HashSet::new()))
         .max_by(|(a_index, a), (b_index, b)| {
             let created = |entry: &Value| {
                 entry.get("createdDateTime").and_then(Value::as_str).map(str::to_owned)
@@ -92,6 +102,40 @@ async fn find_match(
             created(a).cmp(&created(b)).then(a_index.cmp(b_index))
         });
     Ok(newest.map(|(_, entry)| entry))
+}
+
+/// How far the service's clock may be behind this machine's: an entry stamped up to
+/// this long before the create began may still be the create's own.
+const CLOCK_SKEW: Duration = Duration::from_secs(120);
+
+/// Whether `entry` can be what a create of `draft`, begun at `began`, stored: it
+/// holds the draft, was made since (allowing for [`CLOCK_SKEW`]), and is not among
+/// `claimed` (entries already known to be another create's).
+pub(crate) fn is_own_create(
+    kind: FacetKind,
+    draft: &Map<String, Value>,
+    entry: &Value,
+    began: SystemTime,
+    claimed: &HashSet<String>,
+) -> bool {
+    let id = entry.get("id").and_then(Value::as_str);
+    if id.is_some_and(|id| claimed.contains(id)) {
+        return false;
+    }
+    made_since(entry, began) && holds_draft(kind, draft, entry)
+}
+
+/// Whether `entry` was made at or after `began`, less [`CLOCK_SKEW`].  An entry
+/// without a readable `createdDateTime` might be: it is not excluded.
+fn made_since(entry: &Value, began: SystemTime) -> bool {
+    let Some(created) = entry.get("createdDateTime").and_then(Value::as_str) else {
+        return true;
+    };
+    let Ok(created) = OffsetDateTime::parse(created, &Rfc3339) else {
+        return true;
+    };
+    let earliest = began.checked_sub(CLOCK_SKEW).unwrap_or(SystemTime::UNIX_EPOCH);
+    SystemTime::from(created) >= earliest
 }
 
 /// Whether `entry` holds every field of `draft`, allowing for what the service
