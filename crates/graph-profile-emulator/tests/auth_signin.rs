@@ -344,3 +344,127 @@ async fn device_codes_expire_and_can_be_declined() {
     let approve = emu.http.post(format!("{base}/emulator/devicecode/approve")).json(&unknown);
     assert_eq!(approve.send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+/// The header and claims of a JWT, read without checking the signature (the key
+/// lives only in the emulator); `call` with the token checks that.
+fn jwt_parts(token: &str) -> (Value, Value) {
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "a JWT has three parts: {token}");
+    let decode = |part: &str| -> Value {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .expect("base64url without padding");
+        serde_json::from_slice(&bytes).expect("JSON")
+    };
+    (decode(parts[0]), decode(parts[1]))
+}
+
+/// The same token with its claims replaced and the old signature kept.
+fn with_claims(token: &str, claims: &Value) -> String {
+    use base64::Engine as _;
+    let parts: Vec<&str> = token.split('.').collect();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(claims).unwrap());
+    format!("{}.{payload}.{}", parts[0], parts[2])
+}
+
+/// The claims every emulator token carries, whoever it is for.
+fn assert_common_claims(header: &Value, claims: &Value, tenant: &str) {
+    assert_eq!(header["alg"], "HS256");
+    assert_eq!(header["typ"], "JWT");
+    assert_eq!(claims["tid"], tenant, "{claims}");
+    assert_eq!(claims["aud"], "https://graph.microsoft.com");
+    assert!(claims["iss"].as_str().unwrap().ends_with(&format!("/{tenant}/v2.0")), "{claims}");
+    let (iat, nbf, exp) = (&claims["iat"], &claims["nbf"], &claims["exp"]);
+    let (iat, nbf, exp) = (iat.as_i64().unwrap(), nbf.as_i64().unwrap(), exp.as_i64().unwrap());
+    assert!(nbf <= iat && iat < exp, "{claims}");
+}
+
+#[tokio::test]
+async fn issued_tokens_carry_tenant_object_user_and_permissions() {
+    let emu = Emu::start().await;
+    let base = emu.emulator.base_url().to_owned();
+    let adele_id = call(&emu, Method::GET, &format!("/users/{ADELE}"), Some(&emu.token), None)
+        .await
+        .body["id"]
+        .as_str()
+        .expect("Adele's id")
+        .to_owned();
+
+    // Delegated, from /emulator/token: the user's ids and name, the scopes asked for.
+    let delegated = token_for(&emu.http, &base, ADELE, "User.Read User.ReadWrite").await;
+    let (header, claims) = jwt_parts(&delegated);
+    assert_common_claims(&header, &claims, TENANT);
+    assert_eq!(claims["oid"], adele_id.as_str());
+    assert_eq!(claims["upn"], ADELE);
+    assert_eq!(claims["scp"], "User.Read User.ReadWrite");
+    assert_eq!(claims["idtyp"], "user");
+    assert!(claims.get("roles").is_none(), "a delegated token has no roles: {claims}");
+
+    // The claims are what the emulator acts on, and they are signed: widening the
+    // scopes by hand breaks the token.
+    let own = call(&emu, Method::GET, "/me/profile/skills", Some(&delegated), None).await;
+    assert_eq!(own.status, StatusCode::OK);
+    let mut widened = claims.clone();
+    widened["scp"] = json!("User.ReadWrite.All");
+    let forged = with_claims(&delegated, &widened);
+    let refused = call(&emu, Method::GET, "/me/profile/skills", Some(&forged), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+
+    // App-only, from /emulator/token: the application's ids and roles, no user.
+    let other_tenant = "0a0b0c0d-1111-4222-8333-444455556666";
+    let app = app_token(&emu, "reader-app", other_tenant, "User.Read.All").await;
+    let (header, claims) = jwt_parts(&app);
+    assert_common_claims(&header, &claims, other_tenant);
+    assert_eq!(claims["oid"], "reader-app");
+    assert_eq!(claims["appid"], "reader-app");
+    assert_eq!(claims["roles"], json!(["User.Read.All"]));
+    assert_eq!(claims["idtyp"], "app");
+    assert!(claims.get("scp").is_none() && claims.get("upn").is_none(), "{claims}");
+
+    // App-only, from the token endpoint by client credentials: `.default` gives the
+    // default roles.
+    let demo = "00000000-0000-0000-0000-0000000000a1";
+    let (status, body) = form(
+        &emu,
+        &format!("/{TENANT}/oauth2/v2.0/token"),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", demo),
+            ("client_secret", "demo-secret"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (header, claims) = jwt_parts(body["access_token"].as_str().unwrap());
+    assert_common_claims(&header, &claims, TENANT);
+    assert_eq!(claims["oid"], demo);
+    assert_eq!(claims["appid"], demo);
+    assert_eq!(claims["roles"], json!(["User.Read.All", "User.ReadWrite.All"]));
+    assert_eq!(claims["idtyp"], "app");
+    assert!(claims.get("scp").is_none() && claims.get("upn").is_none(), "{claims}");
+
+    // Delegated, from the token endpoint by refresh token: the same user claims.
+    let url = format!("{base}/emulator/token");
+    let query = [("user", ADELE), ("scopes", "User.Read")];
+    let first: Value = emu.http.get(url).query(&query).send().await.unwrap().json().await.unwrap();
+    let (status, body) = form(
+        &emu,
+        &format!("/{TENANT}/oauth2/v2.0/token"),
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", demo),
+            ("refresh_token", first["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (header, claims) = jwt_parts(body["access_token"].as_str().unwrap());
+    assert_common_claims(&header, &claims, TENANT);
+    assert_eq!(claims["oid"], adele_id.as_str());
+    assert_eq!(claims["upn"], ADELE);
+    assert_eq!(claims["scp"], "User.Read");
+    assert!(claims.get("roles").is_none(), "{claims}");
+}
