@@ -192,22 +192,31 @@ async fn retry_after_comes_in_each_form_and_503_too() {
 #[tokio::test]
 async fn random_errors_repeat_with_the_seed() {
     let emu = Emu::start().await;
-    let run = || async {
-        emu.configure(json!({"seed": 1234, "errors": {"rate": 0.4, "statuses": [503, 504]}})).await;
-        let mut statuses = Vec::new();
-        for _ in 0..30 {
-            statuses.push(emu.get(SKILLS).await.status.as_u16());
+    let run = |seed: u64| {
+        let emu = &emu;
+        async move {
+            emu.configure(json!({"seed": seed, "errors": {"rate": 0.4, "statuses": [503, 504]}}))
+                .await;
+            let mut statuses = Vec::new();
+            for _ in 0..30 {
+                statuses.push(emu.get(SKILLS).await.status.as_u16());
+            }
+            statuses
         }
-        statuses
     };
-    let first = run().await;
-    let second = run().await;
-    assert_eq!(first, second);
+
+    let first = run(1234).await;
     assert!(first.contains(&503) && first.contains(&504) && first.contains(&200), "{first:?}");
 
-    emu.configure(json!({"seed": 99})).await;
-    let third = run().await;
-    assert_eq!(first, third, "the run repeats once the same seed is set again");
+    // Another seed in between, so the repeat below cannot come from a generator
+    // that was simply never moved.
+    let other = run(99).await;
+    assert_ne!(first, other, "a different seed gives a different run");
+    assert!(other.contains(&200) && other.iter().any(|s| *s >= 500), "{other:?}");
+
+    let again = run(1234).await;
+    assert_eq!(first, again, "the same seed repeats the run");
+
     emu.configure(json!({"seed": 5, "errors": {"rate": 0.0}})).await;
     assert_eq!(emu.get(SKILLS).await.status, StatusCode::OK);
 }
