@@ -183,14 +183,28 @@ async fn answered_writes_survive_kill_dash_nine() {
         }));
     }
 
-    // Let the writers get going, then kill the process without warning.
-    while answered.lock().unwrap().len() < 200 {
+    // Let the writers get going, then kill the process without warning.  A server that
+    // stops answering, or writers that all gave up, fail the test instead of hanging it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let count = answered.lock().unwrap().len();
+        if count >= 200 {
+            break;
+        }
+        let stopped = writers.iter().all(|writer| writer.is_finished());
+        if stopped || tokio::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let why = if stopped { "every writer stopped" } else { "60 seconds passed" };
+            panic!("only {count} of 200 writes were answered before {why}");
+        }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     child.kill().expect("kill -9");
     child.wait().unwrap();
     for writer in writers {
-        writer.await.unwrap();
+        let stopped = tokio::time::timeout(Duration::from_secs(30), writer).await;
+        stopped.expect("a writer stops once the server is gone").unwrap();
     }
     let answered = answered.lock().unwrap().clone();
 
