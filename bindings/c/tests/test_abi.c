@@ -1,7 +1,8 @@
 /*
  * Drives every function of libgraph_profile against a running emulator: happy paths,
  * every result code the ABI can produce from outside, NULL and invalid UTF-8 arguments,
- * double frees, one client used from 8 threads at once, and cancellation.
+ * double frees, one client used from 8 threads at once, cancellation, and the bulk sync
+ * and expiry report.
  *
  * Usage: test_abi BASE_URL   (the emulator's base URL, e.g. http://127.0.0.1:40123)
  * Exit status 0 when every check passed.  Run by tests/suites/30-c-abi.sh, plain, under
@@ -699,6 +700,213 @@ static void test_logging(gp_client *client) {
     CHECK(atomic_load(&state.events) == seen, "no events after the callback was removed");
 }
 
+/* ---- sync and the expiry report --------------------------------------------------- */
+
+/* How many times `needle` occurs in `text` (0 for NULL). */
+static int count_of(const char *text, const char *needle) {
+    int count = 0;
+    for (const char *at = text; at && (at = strstr(at, needle)) != NULL; at += strlen(needle)) {
+        count++;
+    }
+    return count;
+}
+
+/* A sync request for SYNC_USER's certifications: two good rows (one expired on
+ * 2026-11-01, one expiring on 2026-12-20) and a bad one (an impossible date), named with
+ * this process's id so the three runs of this program share the emulator. */
+#define SYNC_USER "adele.vance@contoso.com"
+
+static char *sync_request(const char *extra) {
+    char *request = malloc(1024);
+    int pid = (int)getpid();
+    snprintf(request, 1024,
+             "{\"input\": \"user,displayName,issuingAuthority,endDate\\n"
+             SYNC_USER ",Sync old %d,Contoso,2026-11-01\\n"
+             SYNC_USER ",Sync bad %d,Contoso,2026-02-30\\n"
+             SYNC_USER ",Sync soon %d,Contoso,2026-12-20\\n\", "
+             "\"format\": \"csv\", \"facet\": \"certifications\"%s}",
+             pid, pid, pid, extra);
+    return request;
+}
+
+/* How many of this run's good rows the emulator holds for SYNC_USER. */
+static int synced_entries(gp_client *client) {
+    char *listed = NULL;
+    EXPECT(gp_list(client, SYNC_USER, "certifications", NULL, NULL, &listed), GP_OK);
+    char old_name[64], soon_name[64];
+    snprintf(old_name, sizeof old_name, "Sync old %d", (int)getpid());
+    snprintf(soon_name, sizeof soon_name, "Sync soon %d", (int)getpid());
+    int count = count_of(listed, old_name) + count_of(listed, soon_name);
+    gp_string_free(listed);
+    return count;
+}
+
+struct sync_job {
+    gp_client *client;
+    const char *request;
+    gp_cancel_token *token;
+    gp_result result;
+    double seconds;
+};
+
+static void *slow_apply(void *arg) {
+    struct sync_job *job = arg;
+    char *out = NULL;
+    double start = now_seconds();
+    job->result = gp_sync_apply(job->client, job->request, job->token, &out);
+    job->seconds = now_seconds() - start;
+    gp_string_free(out);
+    return NULL;
+}
+
+static void test_sync(gp_client *client) {
+    char *request = sync_request("");
+    char journal[] = "/tmp/gp-test-journal-XXXXXX";
+    int fd = mkstemp(journal);
+    CHECK(fd >= 0, "mkstemp");
+    close(fd);
+    unlink(journal); /* the core makes it; only the name was wanted */
+    char extra[128];
+    snprintf(extra, sizeof extra, ", \"journal\": \"%s\"", journal);
+    char *journaled = sync_request(extra);
+
+    /* The plan: two creates and the bad row, and nothing written. */
+    char *plan = NULL;
+    EXPECT(gp_sync_plan(client, request, NULL, &plan), GP_OK);
+    CHECK(count_of(plan, "\"action\":\"create\"") == 2, "plan: %s", plan ? plan : "");
+    CHECK(count_of(plan, "\"line\":3") == 1 && strstr(plan, "\"badRows\":1"),
+          "the bad row is reported: %s", plan ? plan : "");
+    gp_string_free(plan);
+    CHECK(synced_entries(client) == 0, "a plan writes nothing");
+
+    /* A cancelled token: GP_ERR_CANCELLED and nothing written. */
+    gp_cancel_token *token = NULL;
+    EXPECT(gp_cancel_token_new(&token), GP_OK);
+    EXPECT(gp_cancel_token_cancel(token), GP_OK);
+    char *out = (char *)0x1;
+    EXPECT(gp_sync_apply(client, request, token, &out), GP_ERR_CANCELLED);
+    CHECK(out == (char *)0x1, "out_json untouched on failure");
+    EXPECT(gp_cancel_token_free(token), GP_OK);
+    CHECK(synced_entries(client) == 0, "a cancelled apply writes nothing");
+
+    /* Cancelled while running, from another thread: back long before the answers. */
+    set_emulator_config("{\"latency\": {\"ms\": 4000}}");
+    struct sync_job job = {client, request, NULL, GP_OK, 0};
+    EXPECT(gp_cancel_token_new(&job.token), GP_OK);
+    pthread_t thread;
+    pthread_create(&thread, NULL, slow_apply, &job);
+    usleep(300 * 1000);
+    EXPECT(gp_cancel_token_cancel(job.token), GP_OK);
+    pthread_join(thread, NULL);
+    CHECK(job.result == GP_ERR_CANCELLED, "cancelled apply gave %s", name_of(job.result));
+    CHECK(job.seconds < 3.0, "cancelled after %.2f s", job.seconds);
+    EXPECT(gp_cancel_token_free(job.token), GP_OK);
+    set_emulator_config("{\"latency\": {\"ms\": 0}}");
+
+    /* The apply: the good rows land, the bad one is reported, the call succeeds. */
+    char *report = NULL;
+    EXPECT(gp_sync_apply(client, journaled, NULL, &report), GP_OK);
+    CHECK(count_of(report, "\"outcome\":\"created\"") == 2, "apply: %s", report ? report : "");
+    CHECK(strstr(report, "\"interrupted\":false") && strstr(report, "2026-02-30"),
+          "the bad row is in the report: %s", report ? report : "");
+    gp_string_free(report);
+    CHECK(synced_entries(client) == 2, "both good rows are stored");
+
+    /* Again with the journal: the earlier run's writes; without: unchanged. */
+    EXPECT(gp_sync_apply(client, journaled, NULL, &report), GP_OK);
+    CHECK(count_of(report, "\"earlierRun\":true") == 2, "rerun: %s", report ? report : "");
+    gp_string_free(report);
+    EXPECT(gp_sync_apply(client, request, NULL, &report), GP_OK);
+    CHECK(count_of(report, "\"outcome\":\"unchanged\"") == 2, "third run: %s",
+          report ? report : "");
+    CHECK(strstr(report, "\"created\":0") != NULL, "nothing created: %s", report ? report : "");
+    gp_string_free(report);
+    CHECK(synced_entries(client) == 2, "no duplicates");
+    unlink(journal);
+
+    /* The expiry report for that user, on a fixed day: one expired, one expiring. */
+    char *expiry = NULL;
+    EXPECT(gp_expiry_report(client,
+                            "{\"users\": [\"" SYNC_USER "\"], \"withinDays\": 30, "
+                            "\"includeExpired\": true, \"asOf\": \"2026-12-03\"}",
+                            NULL, &expiry),
+           GP_OK);
+    char old_name[64], soon_name[64];
+    snprintf(old_name, sizeof old_name, "\"displayName\":\"Sync old %d\"", (int)getpid());
+    snprintf(soon_name, sizeof soon_name, "\"displayName\":\"Sync soon %d\"", (int)getpid());
+    const char *old_row = expiry ? strstr(expiry, old_name) : NULL;
+    const char *soon_row = expiry ? strstr(expiry, soon_name) : NULL;
+    CHECK(old_row && soon_row, "both listed: %s", expiry ? expiry : "");
+    CHECK(strstr(expiry, "\"usersRead\":1") && strstr(expiry, "\"asOf\":\"2026-12-03\""),
+          "report header: %s", expiry ? expiry : "");
+    CHECK(strstr(expiry, "\"status\":\"expired\"") && strstr(expiry, "\"daysLeft\":17"),
+          "statuses: %s", expiry ? expiry : "");
+    gp_string_free(expiry);
+
+    /* Without expired ones, and for the whole tenant (users left out). */
+    EXPECT(gp_expiry_report(client, "{\"includeExpired\": false, \"asOf\": \"2026-12-03\"}",
+                            NULL, &expiry),
+           GP_OK);
+    CHECK(expiry && strstr(expiry, soon_name) && !strstr(expiry, old_name) &&
+              !strstr(expiry, "\"status\":\"expired\"") && !strstr(expiry, "\"usersRead\":1,"),
+          "tenant report: %s", expiry ? expiry : "");
+    gp_string_free(expiry);
+
+    /* Prune: the user's certifications not in the input are deleted. */
+    const char *keep =
+        "{\"entries\": [{\"user\": \"" SYNC_USER "\", \"facet\": \"certifications\", "
+        "\"displayName\": \"Kept by prune\", \"issuingAuthority\": \"Contoso\"}], "
+        "\"prune\": true}";
+    EXPECT(gp_sync_plan(client, keep, NULL, &plan), GP_OK);
+    CHECK(count_of(plan, "\"action\":\"delete\"") >= 2, "prune plan: %s", plan ? plan : "");
+    gp_string_free(plan);
+    EXPECT(gp_sync_apply(client, keep, NULL, &report), GP_OK);
+    CHECK(count_of(report, "\"outcome\":\"deleted\"") >= 2, "prune: %s", report ? report : "");
+    gp_string_free(report);
+    CHECK(synced_entries(client) == 0, "pruned");
+
+    free(request);
+    free(journaled);
+}
+
+static void test_sync_bad_requests(gp_client *client) {
+    char *out = (char *)0x1;
+    gp_result (*calls[3])(const gp_client *, const char *, const gp_cancel_token *, char **) = {
+        gp_sync_plan, gp_sync_apply, gp_expiry_report};
+    for (int index = 0; index < 3; index++) {
+        EXPECT(calls[index](client, "{\"input\": ", NULL, &out), GP_ERR_INVALID_JSON);
+        CHECK(message_has("'request_json' is not valid JSON"), "%s", gp_last_error_message());
+        EXPECT(calls[index](client, "[1, 2]", NULL, &out), GP_ERR_INVALID_JSON);
+        CHECK(message_has("wrong shape"), "%s", gp_last_error_message());
+        EXPECT(calls[index](client, "{\"prun\": true}", NULL, &out), GP_ERR_INVALID_JSON);
+        CHECK(message_has("unknown key 'prun'"), "%s", gp_last_error_message());
+        EXPECT(calls[index](NULL, "{}", NULL, &out), GP_ERR_NULL_ARGUMENT);
+        CHECK(message_has("'client'"), "%s", gp_last_error_message());
+        EXPECT(calls[index](client, NULL, NULL, &out), GP_ERR_NULL_ARGUMENT);
+        CHECK(message_has("'request_json'"), "%s", gp_last_error_message());
+        EXPECT(calls[index](client, "{}", NULL, NULL), GP_ERR_NULL_ARGUMENT);
+        CHECK(message_has("'out_json'"), "%s", gp_last_error_message());
+        EXPECT(calls[index](client, "{}", (const gp_cancel_token *)0x10, &out),
+               GP_ERR_INVALID_HANDLE);
+        CHECK(out == (char *)0x1, "out_json untouched on failure");
+    }
+
+    /* A sync needs input; a wrong value type is a wrong shape; a header needs a user. */
+    EXPECT(gp_sync_plan(client, "{}", NULL, &out), GP_ERR_VALIDATION);
+    CHECK(message_has("input"), "%s", gp_last_error_message());
+    EXPECT(gp_sync_apply(client, "{\"input\": \"a,b\\n1,2\\n\", \"prune\": \"yes\"}", NULL, &out),
+           GP_ERR_INVALID_JSON);
+    EXPECT(gp_sync_plan(client, "{\"input\": \"displayName\\nx\\n\", \"facet\": \"awards\"}",
+                        NULL, &out),
+           GP_ERR_VALIDATION);
+    CHECK(message_has("user"), "%s", gp_last_error_message());
+    EXPECT(gp_expiry_report(client, "{\"withinDays\": \"soon\"}", NULL, &out),
+           GP_ERR_INVALID_JSON);
+    EXPECT(gp_expiry_report(client, "{\"asOf\": \"2026-13-40\"}", NULL, &out),
+           GP_ERR_INVALID_JSON);
+    CHECK(out == (char *)0x1, "out_json untouched on failure");
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s BASE_URL\n", argv[0]);
@@ -720,6 +928,8 @@ int main(int argc, char **argv) {
     test_handles();
     test_service_failures();
     test_batch(client);
+    test_sync(client);
+    test_sync_bad_requests(client);
     test_cancellation(client);
     test_free_while_in_use();
     test_threads(client);

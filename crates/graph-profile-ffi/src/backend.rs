@@ -1,10 +1,11 @@
-//! The calls into the core, kept in one place: `BlockingClient` and the host callbacks
-//! wrapped as the core's token provider and device code prompt.
+//! The calls into the core, kept in one place: `BlockingClient`, the sync entry points,
+//! and the host callbacks wrapped as the core's token provider and device code prompt.
 
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
 use profile::auth::DeviceCodePrompt;
+use profile::sync::{self, ExpiryRequest, SyncRequest};
 use profile::{
     AuthConfig, BatchRequest, BatchResponse, BlockingClient, CancellationToken, ClientConfig,
     FacetKind, ListQuery, UserRef,
@@ -149,6 +150,85 @@ impl Backend {
         let responses = self.client.batch(requests, cancel.as_ref())?;
         Ok(responses.into_iter().map(batch_answer).collect())
     }
+}
+
+impl Backend {
+    /// Plans a sync described by `SyncRequest` JSON: the `Plan` as JSON.  Reads only.
+    pub(crate) fn sync_plan(
+        &self,
+        request: &str,
+        cancel: Option<CancellationToken>,
+    ) -> FfiResult<String> {
+        check_request::<SyncRequest>(request)?;
+        let client = self.client.client();
+        Ok(self.client.run(cancel.as_ref(), sync::plan_from_json(client, request))?)
+    }
+
+    /// Applies a sync described by `SyncRequest` JSON: the `ApplyReport` as JSON.
+    ///
+    /// A cancellation is `GP_ERR_CANCELLED` at every stage, as for the other calls.  The
+    /// core watches the token only while writing and then answers a report marked
+    /// `interrupted`; `run` also stops the reading before it, so the two are made one.
+    pub(crate) fn sync_apply(
+        &self,
+        request: &str,
+        cancel: Option<CancellationToken>,
+    ) -> FfiResult<String> {
+        check_request::<SyncRequest>(request)?;
+        let client = self.client.client();
+        let cancel = cancel.as_ref();
+
+        let result = self.client.run(cancel, sync::apply_from_json(client, request, cancel));
+        let cancelled = match &result {
+            Ok(report) => {
+                cancel.is_some_and(CancellationToken::is_cancelled) && interrupted(report)
+            }
+            Err(error) => error.kind() == profile::ErrorKind::Cancelled,
+        };
+        if cancelled {
+            return Err(FfiError::new(
+                gp_result::GP_ERR_CANCELLED,
+                "the sync was cancelled; the writes done before are in the journal, when the \
+                 request names one: run the same request again to finish",
+            ));
+        }
+        Ok(result?)
+    }
+
+    /// The certification expiry report for `ExpiryRequest` JSON: the `ExpiryReport` as JSON.
+    pub(crate) fn expiry_report(
+        &self,
+        request: &str,
+        cancel: Option<CancellationToken>,
+    ) -> FfiResult<String> {
+        check_request::<ExpiryRequest>(request)?;
+        let client = self.client.client();
+        Ok(self.client.run(cancel.as_ref(), sync::expiry_from_json(client, request))?)
+    }
+}
+
+/// Checks a sync or expiry request before the core reads it: text that is no JSON, the
+/// wrong shape, or a key the request does not have (a misspelt `"prun"` would otherwise
+/// plan without pruning) is `GP_ERR_INVALID_JSON`, as for every JSON argument.
+fn check_request<T: Serialize + DeserializeOwned>(text: &str) -> FfiResult<()> {
+    let value: Value = parse_json(text, "request_json")?;
+    if !value.is_object() {
+        return Err(FfiError::new(
+            gp_result::GP_ERR_INVALID_JSON,
+            "argument 'request_json' has the wrong shape: expected a JSON object",
+        ));
+    }
+    strict_value::<T>(value, "request_json", gp_result::GP_ERR_INVALID_JSON).map(drop)
+}
+
+/// Whether an `ApplyReport` in JSON says the run was interrupted.
+fn interrupted(report: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Interrupted {
+        #[serde(default)]
+        interrupted: bool,
+    }
+    serde_json::from_str::<Interrupted>(report).is_ok_and(|report| report.interrupted)
 }
 
 /// Reads `ClientConfig` JSON: bad JSON is `GP_ERR_INVALID_JSON`; JSON the core cannot

@@ -8,8 +8,8 @@
 //!
 //! Modules, one subject each: `result` (codes), `last_error` (error detail), `guard`
 //! (the wrapper and argument checks), `handles` (handle tables), `strings`
-//! (`gp_string_free`), `version`, `client`, `facet` (operations), `cancel`, `log`,
-//! and `backend` (the calls into the core).
+//! (`gp_string_free`), `version`, `client`, `facet` (operations), `sync` (bulk sync and
+//! the expiry report), `cancel`, `log`, and `backend` (the calls into the core).
 
 // The C names (`gp_client`, `GP_OK`) are the ABI's; Rust naming would change the header.
 #![allow(non_camel_case_types)]
@@ -24,6 +24,7 @@ pub mod last_error;
 pub mod log;
 pub mod result;
 pub mod strings;
+pub mod sync;
 pub mod version;
 
 #[cfg(test)]
