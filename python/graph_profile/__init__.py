@@ -14,13 +14,17 @@ core.  Start with :class:`Client` (blocking) or :class:`AsyncClient` (asyncio)::
             issued_date=datetime.date(2025, 4, 28),
         ))
 
+Bulk work, from CSV or JSON rows: ``client.sync(rows)`` (results in
+:mod:`graph_profile.sync`), and ``client.expiring(users, within_days=30)`` for
+certifications about to expire.
+
 Logs go to the ``graph_profile`` logger of :mod:`logging` (once the application has
 imported :mod:`logging` when it makes a client); tokens are never logged.
 """
 
 from __future__ import annotations
 
-from . import models
+from . import models, sync
 from ._config import (
     AccessTokenLike,
     ClientCredentials,
@@ -206,5 +210,6 @@ __all__ = [
     "WebsiteDraft",
     "WebsitePatch",
     "models",
+    "sync",
 ]
 # END __all__

@@ -5,11 +5,14 @@ awaiting task cancels the request."""
 from __future__ import annotations
 
 import builtins
+import datetime
+import os
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from . import _encode, _native, models
+from . import sync as _sync
 from ._config import ClientCredentials, Cloud, DeviceCode, TokenSource, build_native
 from .client import _batch_results, facet_classes
 from .errors import ConfigError, GraphProfileError
@@ -275,6 +278,97 @@ class AsyncClient:
     def awards(self, user: str = "me") -> AsyncFacetApi[Award, AwardDraft, AwardPatch]:
         """The user's awards."""
         return AsyncFacetApi(self._open(), "awards", user, Award, AwardDraft, AwardPatch)
+
+    @overload
+    async def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: Literal[False] = ...,
+    ) -> _sync.ApplyReport: ...
+    @overload
+    async def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: Literal[True],
+    ) -> _sync.Plan: ...
+    @overload
+    async def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: bool,
+    ) -> _sync.Plan | _sync.ApplyReport: ...
+    async def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = None,
+        facet: str | None = None,
+        prune: bool = False,
+        strict: bool = False,
+        journal: str | os.PathLike[str] | None = None,
+        max_concurrency: int | None = None,
+        max_rate: float | None = None,
+        plan_only: bool = False,
+    ) -> _sync.Plan | _sync.ApplyReport:
+        """The asyncio form of :meth:`graph_profile.Client.sync`.  Cancelling the
+        awaiting task abandons the writes in flight; run again with the same
+        ``journal`` to finish."""
+        native = self._open()
+        request = _sync.sync_request(
+            source,
+            format=format,
+            facet=facet,
+            prune=prune,
+            strict=strict,
+            journal=journal,
+            max_concurrency=max_concurrency,
+            max_rate=max_rate,
+        )
+        if plan_only:
+            text: str = await native.sync_plan_async(request)
+            return _sync.Plan._read(text)
+        report: str = await native.sync_apply_async(request)
+        return _sync.ApplyReport._read(report)
+
+    async def expiring(
+        self,
+        users: str | Iterable[str] | None = None,
+        *,
+        within_days: int = 30,
+        include_expired: bool = True,
+        as_of: datetime.date | None = None,
+    ) -> _sync.ExpiryReport:
+        """The asyncio form of :meth:`graph_profile.Client.expiring`."""
+        native = self._open()
+        request = _sync.expiry_request(
+            users, within_days=within_days, include_expired=include_expired, as_of=as_of
+        )
+        text: str = await native.expiry_async(request)
+        return _sync.ExpiryReport._read(text)
 
     async def close(self) -> None:
         """Lets go of the connections.  Calls after this raise ``ConfigError``."""

@@ -8,11 +8,14 @@ interrupts a call that waits.
 from __future__ import annotations
 
 import builtins
+import datetime
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from . import _encode, _native, models
+from . import sync as _sync
 from ._config import ClientCredentials, Cloud, DeviceCode, TokenSource, build_native
 from .errors import ConfigError, GraphProfileError
 from .models import (
@@ -310,6 +313,118 @@ class Client:
     def awards(self, user: str = "me") -> FacetApi[Award, AwardDraft, AwardPatch]:
         """The user's awards."""
         return FacetApi(self._open(), "awards", user, Award, AwardDraft, AwardPatch)
+
+    @overload
+    def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: Literal[False] = ...,
+    ) -> _sync.ApplyReport: ...
+    @overload
+    def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: Literal[True],
+    ) -> _sync.Plan: ...
+    @overload
+    def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = ...,
+        facet: str | None = ...,
+        prune: bool = ...,
+        strict: bool = ...,
+        journal: str | os.PathLike[str] | None = ...,
+        max_concurrency: int | None = ...,
+        max_rate: float | None = ...,
+        plan_only: bool,
+    ) -> _sync.Plan | _sync.ApplyReport: ...
+    def sync(
+        self,
+        source: _sync.SyncSource,
+        *,
+        format: Literal["csv", "json"] | None = None,
+        facet: str | None = None,
+        prune: bool = False,
+        strict: bool = False,
+        journal: str | os.PathLike[str] | None = None,
+        max_concurrency: int | None = None,
+        max_rate: float | None = None,
+        plan_only: bool = False,
+    ) -> _sync.Plan | _sync.ApplyReport:
+        """Makes users' profiles hold what ``source`` describes, or with ``plan_only``
+        only says what that would take.
+
+        ``source`` is CSV or JSON text (text holds a line break, or starts with ``[`` or
+        ``{``), a file path (``.json`` is JSON, anything else CSV, unless ``format``
+        says), or a list of entry dicts (``{"user", "facet"?, ...fields}`` with Graph's
+        field names; dates may be ``datetime.date``; their lines are their positions,
+        from 1).  ``facet`` is the facet of rows that name none.  An entry's fields left
+        out are neither compared nor changed; ``prune`` also deletes the entries of a
+        listed user's facet that no row describes.
+
+        Returns a :class:`~graph_profile.sync.Plan` with ``plan_only`` (reads only),
+        else an :class:`~graph_profile.sync.ApplyReport`.  Bad rows are listed in the
+        result's ``errors`` with their lines, and the good rows still go; ``strict``
+        applies nothing when any row is bad.  ``journal`` is a file that makes a rerun
+        resume an interrupted one; ``max_concurrency`` and ``max_rate`` (writes per
+        second) bound the pace, which otherwise follows the service's throttling.
+        Ctrl+C stops an apply with every finished write in the journal, then raises
+        ``KeyboardInterrupt``.  A request that cannot work raises ``ValidationError``
+        naming the field; a file that cannot be read, ``OSError``.
+        """
+        native = self._open()
+        request = _sync.sync_request(
+            source,
+            format=format,
+            facet=facet,
+            prune=prune,
+            strict=strict,
+            journal=journal,
+            max_concurrency=max_concurrency,
+            max_rate=max_rate,
+        )
+        if plan_only:
+            text = native.sync_plan(request)
+            return _sync.Plan._read(text)
+        text = native.sync_apply(request)
+        return _sync.ApplyReport._read(text)
+
+    def expiring(
+        self,
+        users: str | Iterable[str] | None = None,
+        *,
+        within_days: int = 30,
+        include_expired: bool = True,
+        as_of: datetime.date | None = None,
+    ) -> _sync.ExpiryReport:
+        """The certifications expired (with ``include_expired``) or expiring within
+        ``within_days`` of ``as_of`` (default today, UTC), soonest first, for the given
+        users (a name or a list) or, with ``None``, every user of the tenant.  Users
+        that cannot be read are listed in the report's ``errors``."""
+        native = self._open()
+        request = _sync.expiry_request(
+            users, within_days=within_days, include_expired=include_expired, as_of=as_of
+        )
+        text = native.expiry(request)
+        return _sync.ExpiryReport._read(text)
 
     def close(self) -> None:
         """Lets go of the connections.  Calls after this raise ``ConfigError``."""

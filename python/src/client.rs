@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
+use graph_profile::sync::{apply_from_json, expiry_from_json, plan_from_json};
 use graph_profile::validate::{prepare_draft, prepare_patch};
 use graph_profile::{
     BatchRequest, BatchResponse, Client, ClientConfig, Error, FacetKind, ListQuery, TokenProvider,
@@ -19,7 +20,7 @@ use serde_json::Value;
 
 use crate::auth::{PyTokenProvider, device_code_prompt};
 use crate::errors::{invalid, to_py_err};
-use crate::runtime::{awaitable, wait};
+use crate::runtime::{awaitable, wait, wait_cancellable};
 
 /// One Graph client: its settings, its token source, and the core client made from
 /// them for the current process.
@@ -270,6 +271,58 @@ impl NativeClient {
             self.batch_requests(requests_json).map_err(|e| to_py_err(py, e))?;
         let answers = async move { client.batch(requests).await.map(BatchAnswers) };
         awaitable(py, answers)
+    }
+
+    /// What a sync would do, as the core's `Plan` JSON; `request_json` is the core's
+    /// `SyncRequest`.  Reads only.
+    fn sync_plan(&self, py: Python<'_>, request_json: String) -> PyResult<String> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        wait(py, async move { plan_from_json(&client, &request_json).await })
+    }
+
+    fn sync_plan_async<'py>(
+        &self,
+        py: Python<'py>,
+        request_json: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        awaitable(py, async move { plan_from_json(&client, &request_json).await })
+    }
+
+    /// Carries a sync out; the core's `ApplyReport` JSON.  Ctrl+C stops it through
+    /// the core's cancellation, so the resume journal holds every finished write.
+    fn sync_apply(&self, py: Python<'_>, request_json: String) -> PyResult<String> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        wait_cancellable(py, |cancel| async move {
+            apply_from_json(&client, &request_json, Some(&cancel)).await
+        })
+    }
+
+    /// Cancelling the awaiting task drops the apply: writes in flight are abandoned,
+    /// and the journal (written as each write completes) resumes the rest.
+    fn sync_apply_async<'py>(
+        &self,
+        py: Python<'py>,
+        request_json: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        awaitable(py, async move { apply_from_json(&client, &request_json, None).await })
+    }
+
+    /// Certifications expired or expiring, as the core's `ExpiryReport` JSON;
+    /// `request_json` is the core's `ExpiryRequest`.
+    fn expiry(&self, py: Python<'_>, request_json: String) -> PyResult<String> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        wait(py, async move { expiry_from_json(&client, &request_json).await })
+    }
+
+    fn expiry_async<'py>(
+        &self,
+        py: Python<'py>,
+        request_json: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client().map_err(|e| to_py_err(py, e))?;
+        awaitable(py, async move { expiry_from_json(&client, &request_json).await })
     }
 }
 

@@ -7,8 +7,9 @@
 //!
 //! Synchronous calls block in [`wait`] with the GIL released, waking now and then to
 //! let Python run its signal handlers, so Ctrl+C interrupts a long call (the future
-//! is dropped, which cancels the core's request).  Async calls go through
-//! pyo3-async-runtimes' generic layer with [`ProcessRuntime`] as its runtime.
+//! is dropped, which cancels the core's request; a call given a cancellation token,
+//! see [`wait_cancellable`], is stopped through the token instead).  Async calls go
+//! through pyo3-async-runtimes' generic layer with [`ProcessRuntime`] as its runtime.
 
 use std::cell::OnceCell;
 use std::future::Future;
@@ -17,6 +18,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Duration;
 
+use graph_profile::CancellationToken;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::TaskLocals;
 use pyo3_async_runtimes::generic::{ContextExt, Runtime as AsyncRuntime};
@@ -80,6 +82,47 @@ where
         match step {
             Ok(result) => return result.map_err(|error| to_py_err(py, error)),
             Err(_elapsed) => py.check_signals()?,
+        }
+    }
+}
+
+/// Like [`wait`], for a core call that takes a cancellation token: Ctrl+C fires the
+/// token and the call is left to stop on its own (a sync apply then marks what is left
+/// not done and makes its journal durable) before the signal's exception is raised.
+/// A second Ctrl+C drops the call at once.
+pub fn wait_cancellable<F, T>(
+    py: Python<'_>,
+    call: impl FnOnce(CancellationToken) -> F,
+) -> PyResult<T>
+where
+    F: Future<Output = Result<T, graph_profile::Error>> + Send,
+    T: Send,
+{
+    let cancel = CancellationToken::new();
+    let runtime = runtime();
+    let mut future = std::pin::pin!(call(cancel.clone()));
+    let mut interrupt: Option<PyErr> = None;
+    loop {
+        let step = py.detach(|| {
+            runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, future.as_mut()).await })
+        });
+        match step {
+            Ok(result) => {
+                return match interrupt {
+                    Some(signal) => Err(signal),
+                    None => result.map_err(|error| to_py_err(py, error)),
+                };
+            }
+            Err(_elapsed) => {
+                if let Err(signal) = py.check_signals() {
+                    if interrupt.is_some() {
+                        // A second Ctrl+C: stop waiting for the call to wind down.
+                        return Err(signal);
+                    }
+                    cancel.cancel();
+                    interrupt = Some(signal);
+                }
+            }
         }
     }
 }

@@ -14,7 +14,9 @@ from conftest import ADELE, Emulator
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.mark.parametrize("script", ["seed_certification.py", "async_listing.py"])
+@pytest.mark.parametrize(
+    "script", ["seed_certification.py", "async_listing.py", "sync_certifications.py"]
+)
 def test_the_example_runs(script: str, emulator: Emulator, token: str) -> None:
     env = dict(os.environ, GRAPH_TOKEN=token, GRAPH_URL=emulator.graph_url)
     done = subprocess.run(

@@ -56,6 +56,7 @@ PACKAGE_NAMES = [
     "Unset",
     "ValidationError",
     "models",
+    "sync",
 ]
 
 PY_TYPES = {
