@@ -25,6 +25,8 @@
         'New-ProfileFacet'
         'Update-ProfileFacet'
         'Remove-ProfileFacet'
+        'Sync-ProfileFacet'
+        'Get-ProfileCertificationExpiry'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -20,6 +20,7 @@ Describe 'GraphProfile module' {
             'Update-ProfileCertification', 'Remove-ProfileCertification'
             'Get-ProfileAward', 'New-ProfileAward', 'Update-ProfileAward', 'Remove-ProfileAward'
             'Get-ProfileFacet', 'New-ProfileFacet', 'Update-ProfileFacet', 'Remove-ProfileFacet'
+            'Sync-ProfileFacet', 'Get-ProfileCertificationExpiry'
         )
         @($module.ExportedCommands.Keys | Sort-Object) | Should -Be @($expected | Sort-Object)
         $approved = (Get-Verb).Verb
@@ -37,7 +38,8 @@ Describe 'GraphProfile module' {
     }
 
     It 'offers -WhatIf and -Confirm on every command that changes something' {
-        $changing = $module.ExportedCommands.Keys | Where-Object { $_ -match '^(New|Update|Remove)-' }
+        $changing = $module.ExportedCommands.Keys |
+            Where-Object { $_ -match '^(New|Update|Remove|Sync)-' }
         foreach ($name in $changing) {
             $command = Get-Command $name
             $command.Parameters.Keys | Should -Contain 'WhatIf'
@@ -71,7 +73,7 @@ Describe 'GraphProfile module' {
             [GraphProfile.FacetNameSet]::new().GetValidValues().Count"
         $LASTEXITCODE | Should -Be 0
         $output[0] | Should -BeNullOrEmpty -Because 'the glue was compiled in memory'
-        $output[1] | Should -Be 15
+        $output[1] | Should -Be 17
         $output[2] | Should -Be 19
     }
 

@@ -133,6 +133,45 @@ namespace GraphProfile.Native
             });
         }
 
+        /// <summary>Starts planning a sync (a SyncRequest in JSON); changes nothing.</summary>
+        public NativeCall SyncPlan(string requestJson)
+        {
+            IntPtr handle = Handle();
+            return new NativeCall(this, cancel =>
+            {
+                IntPtr json;
+                NativeMethods.Check(
+                    NativeMethods.gp_sync_plan(handle, requestJson, cancel, out json));
+                return NativeMethods.Take(json);
+            });
+        }
+
+        /// <summary>Starts applying a sync (a SyncRequest in JSON); answers the report.</summary>
+        public NativeCall SyncApply(string requestJson)
+        {
+            IntPtr handle = Handle();
+            return new NativeCall(this, cancel =>
+            {
+                IntPtr json;
+                NativeMethods.Check(
+                    NativeMethods.gp_sync_apply(handle, requestJson, cancel, out json));
+                return NativeMethods.Take(json);
+            });
+        }
+
+        /// <summary>Starts the certification expiry report (an ExpiryRequest in JSON).</summary>
+        public NativeCall ExpiryReport(string requestJson)
+        {
+            IntPtr handle = Handle();
+            return new NativeCall(this, cancel =>
+            {
+                IntPtr json;
+                NativeMethods.Check(
+                    NativeMethods.gp_expiry_report(handle, requestJson, cancel, out json));
+                return NativeMethods.Take(json);
+            });
+        }
+
         /// <summary>The 19 facet names, as the library knows them.</summary>
         public static string[] FacetNames()
         {

@@ -104,6 +104,27 @@ namespace GraphProfile.Native
             IntPtr cancel);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int gp_sync_plan(
+            IntPtr client,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string requestJson,
+            IntPtr cancel,
+            out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int gp_sync_apply(
+            IntPtr client,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string requestJson,
+            IntPtr cancel,
+            out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int gp_expiry_report(
+            IntPtr client,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string requestJson,
+            IntPtr cancel,
+            out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int gp_facet_names(out IntPtr json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
