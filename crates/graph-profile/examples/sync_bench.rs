@@ -204,7 +204,7 @@ async fn main() {
     println!("{total} entries, {users} users, R = {rate} writes/s, floor {floor:.1} s\n");
     println!("| run | time | × floor | 429s | entries stored | created once | created twice |");
     println!("|---|---|---|---|---|---|---|");
-    for row in rows {
+    for row in &rows {
         println!(
             "| {} | {:.1} s | {:.3} | {} | {} | {} | {} |",
             row.name,
@@ -215,5 +215,22 @@ async fn main() {
             row.distinct,
             row.twice
         );
+    }
+
+    // Nothing lost, nothing made twice, in every run; the time target is the syncs'.
+    let mut met = true;
+    for row in &rows {
+        if row.stored != total || row.distinct != total || row.twice != 0 {
+            println!("FAILED: {}: {} stored, {} twice", row.name, row.stored, row.twice);
+            met = false;
+        }
+    }
+    for row in rows.iter().take(2) {
+        let ratio = row.elapsed.as_secs_f64() / floor;
+        println!("{}: {ratio:.3} x floor (target 1.15)", row.name);
+        met &= ratio <= 1.15;
+    }
+    if !met {
+        std::process::exit(1);
     }
 }

@@ -11,7 +11,8 @@ use crate::validate::ValidationError;
 /// What went wrong, coarse enough for a caller to branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// The input was refused before any request (or the service refused it as invalid).
+    /// The input was refused before any request went out.  A 400 from the service is
+    /// [`ErrorKind::Service`], with the status and Graph's code to branch on.
     Validation,
     /// 404: the user or the entry does not exist.
     NotFound,
@@ -21,7 +22,8 @@ pub enum ErrorKind {
     Forbidden,
     /// 409 or 412: the entry changed or already exists.
     Conflict,
-    /// 429 (or a throttling 503) that outlasted every retry.
+    /// 429 that outlasted every retry.  A 503 that did is [`ErrorKind::Service`] with
+    /// status 503 (Graph sends 503 for overload as well as for throttling).
     Throttled,
     /// Any other answer the service gave as an error.
     Service,
