@@ -19,6 +19,11 @@ use crate::signin::SignIn;
 pub enum SyncCommand {
     /// Show what `sync apply` would do; changes nothing.
     ///
+    /// A row describes the existing entry with the same key (compared trimmed, spaces
+    /// collapsed, case ignored): certifications by certificationId, else displayName
+    /// and issuingAuthority; awards and patents by displayName and issuingAuthority;
+    /// emails by address; phones by number; most other facets by displayName.
+    ///
     /// Examples:
     ///   graph-profile sync plan people.csv
     ///   graph-profile sync plan people.csv --prune --output json > plan.json
