@@ -20,9 +20,13 @@
  *
  * 4. Ownership.  Strings returned through out-parameters belong to the caller: free
  *    each with gp_string_free, once.  Handles (gp_client, gp_cancel_token) are freed
- *    with their *_free function.  Freeing NULL is harmless (GP_OK); freeing twice, or
- *    freeing a pointer the library did not return, gives GP_ERR_INVALID_HANDLE and
- *    changes nothing.  Strings from gp_version, gp_result_name and gp_last_error_*
+ *    with their *_free function.  Freeing NULL is harmless (GP_OK).  Freeing a handle
+ *    twice gives GP_ERR_INVALID_HANDLE (handle values are never reused).  Freeing a
+ *    pointer the library did not return, or a string freed already, gives
+ *    GP_ERR_INVALID_HANDLE and frees nothing, unless the library has since returned
+ *    another string at the same address (the allocator reuses memory): that string
+ *    would then be freed, so free each string exactly once.  Strings from
+ *    gp_version, gp_result_name and gp_last_error_*
  *    are owned by the library: never free them.  Input strings are only borrowed for
  *    the duration of the call.
  *

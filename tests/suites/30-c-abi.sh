@@ -42,6 +42,13 @@ gcc "${cflags[@]}" bindings/c/tests/test_abi.c -o "$work/test_abi" "${link[@]}"
 gcc "${cflags[@]}" -fsanitize=address -fno-omit-frame-pointer \
     bindings/c/tests/test_abi.c -o "$work/test_abi_asan" "${link[@]}"
 gcc "${cflags[@]}" bindings/c/examples/certifications.c -o "$work/certifications" "${link[@]}"
+# The static library too: linked in whole, with the system libraries Rust's std needs.
+gcc "${cflags[@]}" bindings/c/examples/certifications.c -o "$work/certifications_static" \
+    "$lib_dir/libgraph_profile.a" -lpthread -ldl -lm
+if ldd "$work/certifications_static" | grep -q libgraph_profile; then
+    echo "30-c-abi: the static build still links libgraph_profile.so" >&2
+    exit 1
+fi
 
 echo "--- start the emulator"
 "$target_dir/debug/graph-profile" emulator --listen 127.0.0.1:0 --db :memory: --demo \
@@ -84,6 +91,7 @@ print(json.load(urllib.request.urlopen(url))["access_token"])
 EOF
 )
 GP_GRAPH_URL="$base_url/beta" GP_TOKEN="$token" "$work/certifications" admin@contoso.com
+GP_GRAPH_URL="$base_url/beta" GP_TOKEN="$token" "$work/certifications_static" admin@contoso.com
 GP_LIBRARY="$lib_dir/libgraph_profile.so" GP_GRAPH_URL="$base_url/beta" GP_TOKEN="$token" \
     python3 bindings/c/examples/certifications.py admin@contoso.com
 
