@@ -50,6 +50,13 @@ impl Emulator {
         answer["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// Every request the emulator has seen, oldest first.
+    async fn journal(&self) -> Vec<Value> {
+        let url = format!("{}/emulator/journal", self.running.base_url());
+        let answer: Value = self.http.get(url).send().await.unwrap().json().await.unwrap();
+        answer["value"].as_array().cloned().unwrap_or_default()
+    }
+
     async fn configure(&self, settings: Value) {
         let url = format!("{}/emulator/config", self.running.base_url());
         let answer = self.http.post(url).json(&settings).send().await.unwrap();
@@ -161,8 +168,22 @@ async fn throttled_requests_are_retried_in_every_retry_after_form() {
                 {"fault": "throttle", "retryAfterSeconds": 0.3, "retryAfter": form, "count": 2}
             ]}))
             .await;
+        let before = emulator.journal().await.len();
         let entries = client.list(&user, FacetKind::Skills, &ListQuery::default()).await;
         assert!(entries.is_ok(), "{form}: {entries:?}");
+
+        // Two 429s, then the answer, all under one client-request-id; none of the
+        // retries came before the wait the emulator asked for had run out.
+        let requests: Vec<Value> = emulator.journal().await.split_off(before);
+        let statuses: Vec<u64> = requests.iter().filter_map(|r| r["status"].as_u64()).collect();
+        assert_eq!(statuses, [429, 429, 200], "{form}: {requests:?}");
+        let ids: std::collections::HashSet<&str> =
+            requests.iter().filter_map(|r| r["clientRequestId"].as_str()).collect();
+        assert_eq!(ids.len(), 1, "{form}: one logical request, one client-request-id");
+        assert!(
+            requests.iter().all(|r| r["retryEarly"] == false),
+            "{form}: a retry came before its Retry-After ran out: {requests:?}"
+        );
     }
 }
 
