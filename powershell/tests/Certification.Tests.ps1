@@ -104,9 +104,11 @@ Describe 'New-ProfileCertification' {
     ) {
         param($Case, $Field, $Arguments)
 
-        $before = (Get-StoredEntry $emulator -Kind certifications).Count
+        Clear-EmulatorJournal $emulator
         $result = New-ProfileCertification -UserId $admin @Arguments @quiet
+        $sent = Get-EmulatorJournal $emulator
 
+        $sent | Should -BeNullOrEmpty -Because 'a bad draft is refused before any request'
         $result | Should -BeNullOrEmpty
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
@@ -114,7 +116,19 @@ Describe 'New-ProfileCertification' {
         $failures[0].Exception.Field | Should -Be $Field
         $failures[0].Exception.Message | Should -Match $Field
         $failures[0].TargetObject.UserId | Should -Be $admin
-        (Get-StoredEntry $emulator -Kind certifications).Count | Should -Be $before
+    }
+
+    It 'writes the same error with -WhatIf, before saying what it would do' {
+        # What -WhatIf reports for a bad draft is what a real run would do: refuse it.
+        Clear-EmulatorJournal $emulator
+        $result = New-ProfileCertification -UserId $admin -DisplayName 'Backwards' `
+            -IssuedDate 2025-04-28 -EndDate 2024-01-01 -WhatIf @quiet
+
+        $result | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+        $failures[0].Exception.Field | Should -Be 'endDate'
+        Get-EmulatorJournal $emulator | Should -BeNullOrEmpty
     }
 
     It 'writes ProfileCertificationNotFound for an unknown user' {
@@ -163,11 +177,17 @@ ann_fabrikam.com#EXT#@contoso.com,CSV guest,2023-05-05,,everyone,false
         $guest.displayName | Should -Contain 'CSV guest'
     }
 
-    It 'creates nothing with -WhatIf' {
-        $adele = 'adele.vance@contoso.com'
-        $before = (Get-StoredEntry $emulator -User $adele -Kind certifications).Count
-        Import-Csv $csv | New-ProfileCertification -WhatIf -ErrorAction SilentlyContinue
-        (Get-StoredEntry $emulator -User $adele -Kind certifications).Count | Should -Be $before
+    It 'creates nothing with -WhatIf, and still names each bad row' {
+        Clear-EmulatorJournal $emulator
+        $said = Get-WhatIfMessage { Import-Csv $csv | New-ProfileCertification -WhatIf @quiet }
+        Get-EmulatorJournal $emulator | Should -BeNullOrEmpty
+
+        $failures.Count | Should -Be 3
+        $failures.Exception.Field | Should -Be @('issuedDate', 'displayName', 'allowedAudiences')
+        # -WhatIf speaks only of the good rows.
+        $said.Count | Should -Be 2
+        $said[0] | Should -Match 'CSV one'
+        $said[1] | Should -Match 'CSV guest'
     }
 }
 
@@ -270,12 +290,44 @@ Describe 'Update-ProfileCertification' {
         $stored.displayName | Should -Be 'To update'
     }
 
-    It 'refuses an end before the start with ProfileCertificationValidation' {
-        # The patch alone is valid: the service, knowing the stored issuedDate, refuses it.
-        Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 @quiet
+    It 'refuses an end before the start given with it, sending nothing' {
+        Clear-EmulatorJournal $emulator
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -IssuedDate 2025-04-28 `
+            -EndDate 2020-01-01 @quiet
+        Get-EmulatorJournal $emulator | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
         $failures[0].Exception.Field | Should -Be 'endDate'
-        $failures[0].Exception.HttpStatus | Should -Be 400
+        $failures[0].Exception.HttpStatus | Should -Be 0
+        $failures[0].TargetObject.Id | Should -Be $entry.Id
+    }
+
+    It 'refuses an end before the stored issue date, reading the entry but writing nothing' {
+        Clear-EmulatorJournal $emulator
+        Update-ProfileCertification -UserId $admin -Id $entry.Id -EndDate 2020-01-01 @quiet
+        $sent = Get-EmulatorJournal $emulator
+        $sent.method | Should -Be @('GET') -Because 'only the stored dates are read'
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileCertificationValidation,*'
+        $failures[0].Exception.Field | Should -Be 'endDate'
+        $failures[0].Exception.Message | Should -Match '2025-04-28'
+        $failures[0].Exception.HttpStatus | Should -Be 0
+        $stored = Get-StoredEntry $emulator -Kind certifications | Where-Object id -eq $entry.Id
+        $stored.endDate | Should -Be '2028-04-29'
+    }
+
+    It 'refuses a bad patch with -WhatIf too, one error per piped item' {
+        $items = @(
+            [pscustomobject]@{ UserId = $admin; Id = $entry.Id; EndDate = '2020-01-01' }
+            [pscustomobject]@{ UserId = $admin; Id = $entry.Id; Description = 'fine' }
+            [pscustomobject]@{ UserId = $admin; Id = $entry.Id; AllowedAudiences = 'planet' }
+        )
+        Clear-EmulatorJournal $emulator
+        $said = Get-WhatIfMessage { $items | Update-ProfileCertification -WhatIf @quiet }
+        (Get-EmulatorJournal $emulator).method | Should -Not -Contain 'PATCH'
+        $failures.Count | Should -Be 2
+        $failures.Exception.Field | Should -Be @('endDate', 'allowedAudiences')
+        $said.Count | Should -Be 1
     }
 
     It 'writes ProfileCertificationNotFound for an unknown id' {

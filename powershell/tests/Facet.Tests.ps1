@@ -68,6 +68,22 @@ Describe 'ProfileFacet commands' {
         $failures[0].TargetObject.displayName | Should -Be 'Cobol'
     }
 
+    It 'refuses a bad entry or patch with -WhatIf too, sending nothing' {
+        $skill = (Get-StoredEntry $emulator -User $user -Kind skills)[0]
+        $bad = @{ displayName = 'Cobol'; webUrl = 'not a url' }
+        Clear-EmulatorJournal $emulator
+        New-ProfileFacet -Kind skills -UserId $user -InputObject $bad -WhatIf @quiet
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileFacetValidation,*'
+        $failures[0].Exception.Field | Should -Be 'webUrl'
+        $clear = @{ displayName = $null }
+        Update-ProfileFacet -Kind skills -UserId $user -Id $skill.id -InputObject $clear -WhatIf @quiet
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ProfileFacetValidation,*'
+        $failures[0].Exception.Field | Should -Be 'displayName'
+        Get-EmulatorJournal $emulator | Should -BeNullOrEmpty
+    }
+
     It 'refuses a kind that is no facet, listing the kinds' {
         { Get-ProfileFacet -Kind badges -UserId $user } | Should -Throw '*certifications*'
     }

@@ -114,4 +114,36 @@ function Set-EmulatorConfig {
     $null = Invoke-RestMethod -Method Post -Uri $uri -Body $Json -ContentType 'application/json'
 }
 
+function Clear-EmulatorJournal {
+    # Forgets the requests answered so far (DELETE /emulator/journal).
+    param([Parameter(Mandatory)] $Emulator)
+
+    $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.BaseUrl)/emulator/journal"
+}
+
+function Get-EmulatorJournal {
+    # The requests the emulator answered since the journal was last cleared (method, path,
+    # status, ...); its own /emulator/... routes are never in it.
+    param([Parameter(Mandatory)] $Emulator)
+
+    @((Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/emulator/journal").value)
+}
+
+function Get-WhatIfMessage {
+    # The "What if:" lines a script block writes: they go to the host, not to a stream, so
+    # they are read from a transcript.
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+
+    $file = [System.IO.Path]::GetTempFileName()
+    try {
+        $null = Start-Transcript -Path $file -Force
+        # Dot-sourced, so -ErrorVariable inside it sets the caller's variable.
+        try { $null = . $ScriptBlock } finally { $null = Stop-Transcript }
+        @(Get-Content $file | Where-Object { $_ -like 'What if:*' })
+    }
+    finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
+
 Export-ModuleMember -Function *

@@ -97,8 +97,9 @@ function New-ProfileAward {
         like the parameters (DisplayName, IssuedDate, UserId, ...) bind by name, so a CSV
         file can be piped in.  Each row that fails writes its own error and the others go
         on.  The input is checked before anything is sent: a missing display name, a date
-        that is not a date or an unknown audience is refused with
-        an error naming the field (ErrorId ProfileAwardValidation).  The request is
+        that is not a date or an unknown audience is refused with an error naming the field
+        (ErrorId ProfileAwardValidation), with -WhatIf as in a real run.  An unknown user is
+        a ProfileAwardNotFound error from the service, and the next rows go on.  The request is
         retried when Graph throttles, and never creates the award twice.
 
     .PARAMETER UserId
@@ -191,13 +192,19 @@ function New-ProfileAward {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $fields = $script:AwardFields
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters,
+            $ExecutionContext.SessionState, $fields, $null)
+        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
+        $connection = Get-ActiveConnection $PSCmdlet
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad row.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $script:Award,
+                $UserId, $null, $draft, $null, $target)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create award '$DisplayName'")) {
             return
         }
-        $fields = $script:AwardFields
-        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $null)
-        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
-        $connection = Get-ActiveConnection $PSCmdlet
         [GraphProfile.Operations]::Create($PSCmdlet, $connection, $script:Award,
             $UserId, $draft, $null, $target)
     }
@@ -310,13 +317,19 @@ function Update-ProfileAward {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $fields = $script:AwardFields
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters,
+            $ExecutionContext.SessionState, $fields, $Clear)
+        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
+        $connection = Get-ActiveConnection $PSCmdlet
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad patch.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $script:Award,
+                $UserId, $Id, $patch, $null, $target)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("award '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $fields = $script:AwardFields
-        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $Clear)
-        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
-        $connection = Get-ActiveConnection $PSCmdlet
         [GraphProfile.Operations]::Update($PSCmdlet, $connection, $script:Award,
             $UserId, $Id, $patch, $null, $target)
     }

@@ -101,7 +101,9 @@ function New-ProfileCertification {
         file can be piped in.  Each row that fails writes its own error and the others go
         on.  The input is checked before anything is sent: a missing display name, a date
         that is not a date, an end before the start or an unknown audience is refused with
-        an error naming the field (ErrorId ProfileCertificationValidation).  The request is
+        an error naming the field (ErrorId ProfileCertificationValidation), with -WhatIf as
+        in a real run.  Whether the user exists only the service knows: an unknown one is a
+        ProfileCertificationNotFound error, and the next rows go on.  The request is
         retried when Graph throttles, and never creates the certification twice.
 
     .PARAMETER UserId
@@ -218,13 +220,19 @@ function New-ProfileCertification {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $fields = $script:CertificationFields
+        $draft = [GraphProfile.Operations]::Body($PSBoundParameters,
+            $ExecutionContext.SessionState, $fields, $null)
+        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
+        $connection = Get-ActiveConnection $PSCmdlet
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad row.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $script:Certification,
+                $UserId, $null, $draft, $null, $target)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create certification '$DisplayName'")) {
             return
         }
-        $fields = $script:CertificationFields
-        $draft = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $null)
-        $target = [GraphProfile.Operations]::Target($draft, $UserId, $null)
-        $connection = Get-ActiveConnection $PSCmdlet
         [GraphProfile.Operations]::Create($PSCmdlet, $connection, $script:Certification,
             $UserId, $draft, $null, $target)
     }
@@ -240,7 +248,10 @@ function Update-ProfileCertification {
         empty cells change nothing there); -Clear empties fields.  Writes the certification
         as it is afterwards.  Pipe Get-ProfileCertification output in to update entries
         found by a query; Id and UserId bind by name.  The patch is checked before it is
-        sent, as for New-ProfileCertification.
+        sent, as for New-ProfileCertification, and also with -WhatIf.  A new date is
+        compared with the certification's other dates: those given with it, and the stored
+        ones (read first) for those not given, so -EndDate alone before the stored
+        IssuedDate is refused (ProfileCertificationValidation) and nothing is written.
 
     .PARAMETER UserId
         The user: an object id, a user principal name, or 'me' (the default).
@@ -359,13 +370,19 @@ function Update-ProfileCertification {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $fields = $script:CertificationFields
+        $patch = [GraphProfile.Operations]::Body($PSBoundParameters,
+            $ExecutionContext.SessionState, $fields, $Clear)
+        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
+        $connection = Get-ActiveConnection $PSCmdlet
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad patch.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $script:Certification,
+                $UserId, $Id, $patch, $null, $target)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("certification '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        $fields = $script:CertificationFields
-        $patch = [GraphProfile.Operations]::Body($PSBoundParameters, $fields, $Clear)
-        $target = [GraphProfile.Operations]::Target($patch, $UserId, $Id)
-        $connection = Get-ActiveConnection $PSCmdlet
         [GraphProfile.Operations]::Update($PSCmdlet, $connection, $script:Certification,
             $UserId, $Id, $patch, $null, $target)
     }

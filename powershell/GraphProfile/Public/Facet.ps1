@@ -113,7 +113,8 @@ function New-ProfileFacet {
         fields, in Graph's names (displayName or DisplayName: the first letter's case does
         not matter).  [datetime] values are sent as calendar dates.  The draft is checked
         against the facet's fields before it is sent; a bad one writes a
-        ProfileFacetValidation error naming the field, and piped entries after it go on.
+        ProfileFacetValidation error naming the field (with -WhatIf too), and piped entries
+        after it go on.
 
     .PARAMETER Kind
         The facet's collection name (Tab completes).
@@ -155,11 +156,19 @@ function New-ProfileFacet {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $connection = Get-ActiveConnection $PSCmdlet
+        $facet = Get-FacetCommand $Kind
+        $skip = Get-FacetSkip $Kind
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad entry.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $facet, $UserId,
+                $null, $InputObject, $skip, $InputObject)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("user '$UserId'", "Create $Kind entry")) {
             return
         }
-        [GraphProfile.Operations]::Create($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
-            (Get-FacetCommand $Kind), $UserId, $InputObject, (Get-FacetSkip $Kind), $InputObject)
+        [GraphProfile.Operations]::Create($PSCmdlet, $connection, $facet, $UserId, $InputObject,
+            $skip, $InputObject)
     }
 }
 
@@ -172,7 +181,9 @@ function Update-ProfileFacet {
         The patch is a hashtable or an object of the fields to change; a $null value clears
         a field.  An entry read with Get-ProfileFacet, changed and piped back, is sent
         whole: its Kind, UserId and Id say which entry, and the fields the service sets are
-        left out.  Writes the entry as it is afterwards.
+        left out.  Writes the entry as it is afterwards.  The patch is checked before it is
+        sent, with -WhatIf too; dates in it are compared with each other, not with the
+        stored ones (the service refuses an end before a stored start).
 
     .PARAMETER Kind
         The facet's collection name (Tab completes).
@@ -218,12 +229,19 @@ function Update-ProfileFacet {
         $null = Get-ActiveConnection $PSCmdlet -Refresh
     }
     process {
+        $connection = Get-ActiveConnection $PSCmdlet
+        $facet = Get-FacetCommand $Kind
+        $skip = Get-FacetSkip $Kind
+        # Checked before ShouldProcess: -WhatIf and -Confirm must not pass a bad patch.
+        if (-not [GraphProfile.Operations]::Check($PSCmdlet, $connection, $facet, $UserId, $Id,
+                $InputObject, $skip, $InputObject)) {
+            return
+        }
         if (-not $PSCmdlet.ShouldProcess("$Kind entry '$Id' of user '$UserId'", 'Update')) {
             return
         }
-        [GraphProfile.Operations]::Update($PSCmdlet, (Get-ActiveConnection $PSCmdlet),
-            (Get-FacetCommand $Kind), $UserId, $Id, $InputObject, (Get-FacetSkip $Kind),
-            $InputObject)
+        [GraphProfile.Operations]::Update($PSCmdlet, $connection, $facet, $UserId, $Id,
+            $InputObject, $skip, $InputObject)
     }
 }
 

@@ -11,6 +11,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GraphProfile.Native;
 
 namespace GraphProfile
@@ -47,6 +48,30 @@ namespace GraphProfile
     public static class Operations
     {
         private const int PollMilliseconds = 100;
+
+        /// <summary>
+        /// A draft or patch from the parameters bound for the item being processed, as
+        /// <see cref="Body(IDictionary, string[], string[])"/>.  The values are read from the
+        /// command's variables: $PSBoundParameters keeps a parameter an earlier piped object
+        /// bound even when the current one has no such property (its variable is reset), so
+        /// it alone would send one row's field with the next.
+        /// </summary>
+        /// <param name="bound">The command's $PSBoundParameters.</param>
+        /// <param name="scope">The command's $ExecutionContext.SessionState, whose variables
+        /// are those of the running process block.</param>
+        /// <param name="fields">As for the other overload.</param>
+        /// <param name="clear">As for the other overload.</param>
+        public static OrderedDictionary Body(
+            IDictionary bound, SessionState scope, string[] fields, string[] clear)
+        {
+            var current = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            PSVariableIntrinsics variables = scope.PSVariable;
+            foreach (object name in bound.Keys)
+            {
+                current[name] = variables.GetValue((string)name);
+            }
+            return Body(current, fields, clear);
+        }
 
         /// <summary>
         /// A draft or patch from a command's bound parameters: each parameter named in
@@ -108,6 +133,53 @@ namespace GraphProfile
                 target.Properties.Add(new PSNoteProperty("Id", id));
             }
             return target;
+        }
+
+        /// <summary>
+        /// Checks a draft (<paramref name="id"/> null or empty) or a patch with the core's
+        /// rules and sends nothing: true when the core accepts it, otherwise its ErrorRecord
+        /// (naming the field), with <paramref name="target"/>, has been written.  Commands call it
+        /// before ShouldProcess, so -WhatIf and -Confirm report a bad item as a real run
+        /// would.  A patch that moves one date of the entry but not the others is checked
+        /// with the others as stored, read through <paramref name="connection"/> (a read;
+        /// the write is what must not go out), since the core compares only the dates of
+        /// the body it is given.
+        /// </summary>
+        public static bool Check(
+            PSCmdlet cmdlet, Connection connection, FacetCommand facet, string user, string id,
+            object body, string[] skip, object target)
+        {
+            string json = EntryConverter.ToJson(body, skip);
+            // PowerShell passes $null to a string parameter as "".
+            if (string.IsNullOrEmpty(id))
+            {
+                return Accepted(cmdlet, Validator().Create(user, facet.Kind, json), facet, target);
+            }
+            // The patch as it is first: a bad one is refused without reading the entry.
+            if (!Accepted(cmdlet, Validator().Update(user, facet.Kind, id, json), facet, target))
+            {
+                return false;
+            }
+            string merged = WithStoredDates(cmdlet, connection, facet, user, id, json, target);
+            if (merged == null)
+            {
+                return false;
+            }
+            return ReferenceEquals(merged, json) ||
+                Accepted(cmdlet, Validator().Update(user, facet.Kind, id, merged), facet, target);
+        }
+
+        private static bool Accepted(
+            PSCmdlet cmdlet, NativeCall call, FacetCommand facet, object target)
+        {
+            WaitQuietly(cmdlet, call);
+            GraphProfileException error = call.Error;
+            if (error == null || IsValidatorStop(error))
+            {
+                return true;
+            }
+            cmdlet.WriteError(error.ToErrorRecord(facet.Noun, target));
+            return false;
         }
 
         /// <summary>Lists (every page, or at most <paramref name="top"/>) or reads one.</summary>
@@ -259,6 +331,112 @@ namespace GraphProfile
                         break;
                 }
             }
+        }
+
+        // The client Check runs bodies through.  It has no token to give, and the core asks
+        // for one only after it has checked the body, so its calls end there: with the
+        // core's validation error, or with the missing token for a body the core accepts.
+        // No retries, and a Graph URL on the loopback, in case that order ever changes.
+        private const string ValidatorConfig =
+            "{\"graphUrl\":\"http://127.0.0.1:9/beta\",\"auth\":{\"type\":\"callback\"}," +
+            "\"retry\":{\"maxRetries\":0}}";
+
+        private static readonly object ValidatorGate = new object();
+        private static Connection validator;
+
+        private static Connection Validator()
+        {
+            lock (ValidatorGate)
+            {
+                if (validator == null || !validator.IsOpen)
+                {
+                    validator = Connection.Open(ValidatorConfig);
+                }
+                return validator;
+            }
+        }
+
+        private static bool IsValidatorStop(GraphProfileException error)
+        {
+            // The token callback's refusal: no answer came from anywhere.
+            return error.Name == "GP_ERR_UNAUTHORIZED" && error.HttpStatus == 0;
+        }
+
+        /// <summary>
+        /// Waits for a validator call, dropping what the library logged meanwhile: the
+        /// refused token is expected, and the body's warnings (thumbnailUrl) come again from
+        /// the call that sends it.
+        /// </summary>
+        private static void WaitQuietly(PSCmdlet cmdlet, NativeCall call)
+        {
+            WriteMessages(cmdlet);
+            try
+            {
+                call.Wait(System.Threading.Timeout.Infinite);
+            }
+            finally
+            {
+                call.Dispose();
+                while (MessageQueue.Next() != null)
+                {
+                }
+            }
+        }
+
+        /// <summary>
+        /// The patch with the entry's stored dates added for the date fields it does not
+        /// set, when it sets some; the patch as it is otherwise.  Null when the entry could
+        /// not be read (its ErrorRecord written).
+        /// </summary>
+        private static string WithStoredDates(
+            PSCmdlet cmdlet, Connection connection, FacetCommand facet, string user, string id,
+            string json, object target)
+        {
+            if (facet.DateFields.Length < 2)
+            {
+                return json;
+            }
+            JsonObject patch = JsonNode.Parse(json) as JsonObject;
+            if (patch == null)
+            {
+                return json;
+            }
+            var missing = new System.Collections.Generic.List<string>();
+            bool setsDate = false;
+            foreach (string field in facet.DateFields)
+            {
+                JsonNode value;
+                if (!patch.TryGetPropertyValue(field, out value))
+                {
+                    missing.Add(field);
+                }
+                else if (value != null)
+                {
+                    setsDate = true;
+                }
+            }
+            if (!setsDate || missing.Count == 0)
+            {
+                return json;
+            }
+
+            NativeCall call = connection.Get(
+                user, facet.Kind, id, JsonSerializer.Serialize(missing));
+            if (!Complete(cmdlet, call, facet, target))
+            {
+                return null;
+            }
+            JsonObject stored = JsonNode.Parse(call.Output) as JsonObject;
+            foreach (string field in missing)
+            {
+                JsonNode value;
+                if (stored != null && stored.TryGetPropertyValue(field, out value) &&
+                    value != null)
+                {
+                    patch[field] = value.DeepClone();
+                }
+            }
+            return patch.ToJsonString();
         }
 
         private static void WriteEntries(
