@@ -359,6 +359,25 @@ gp_result gp_batch(const gp_client *client,
 // `out_json` is NULL or writable.
 gp_result gp_facet_names(char **out_json);
 
+// Validates a draft as `gp_create` would, without a client and without a request:
+// the fields Graph requires, formats, date ranges, enum members, lengths.  On
+// success `*out_json` is the draft as `gp_create` would send it (fields the service
+// sets are dropped), to free with `gp_string_free`; an invalid draft gives
+// `GP_ERR_VALIDATION`, with the facet and the field in the last error's detail.
+//
+// # Safety
+// String arguments are NULL or NUL-terminated; `out_json` is NULL or writable.
+gp_result gp_check_draft(const char *facet, const char *draft_json, char **out_json);
+
+// Validates a patch as `gp_update` would, without a client and without a request.
+// Dates are checked against each other only as far as the patch holds them: an
+// `endDate` alone cannot be compared with a stored `issuedDate` (merge the stored
+// dates in first to check that).  Out-parameter and errors as `gp_check_draft`.
+//
+// # Safety
+// String arguments are NULL or NUL-terminated; `out_json` is NULL or writable.
+gp_result gp_check_patch(const char *facet, const char *patch_json, char **out_json);
+
 // The code of the calling thread's last failure, or `GP_OK` when the last call succeeded.
 gp_result gp_last_error_code(void);
 

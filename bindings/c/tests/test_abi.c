@@ -311,6 +311,46 @@ static void test_bad_arguments(gp_client *client) {
 
 /* ---- handles ----------------------------------------------------------------------- */
 
+/* Validation without a client or a request: drafts and patches as create and update
+ * would check them, and the out-parameter untouched on failure. */
+static void test_checks(void) {
+    char *out = NULL;
+    EXPECT(gp_check_draft("certifications",
+                          "{\"displayName\": \"CKA\", \"id\": \"x\", "
+                          "\"issuedDate\": \"2025-04-28\"}",
+                          &out),
+           GP_OK);
+    CHECK(out && strstr(out, "\"displayName\":\"CKA\""), "the draft comes back: %s", out);
+    CHECK(out && !strstr(out, "\"id\""), "service-set fields dropped: %s", out);
+    EXPECT(gp_string_free(out), GP_OK);
+
+    out = NULL;
+    EXPECT(gp_check_draft("certifications",
+                          "{\"displayName\": \"x\", \"issuedDate\": \"2025-04-28\", "
+                          "\"endDate\": \"2024-01-01\"}",
+                          &out),
+           GP_ERR_VALIDATION);
+    CHECK(out == NULL, "out untouched on failure");
+    CHECK(strstr(gp_last_error_json(), "\"field\":\"endDate\""), "names endDate: %s",
+          gp_last_error_json());
+    EXPECT(gp_check_draft("emails", "{\"displayName\": \"work\"}", &out), GP_ERR_VALIDATION);
+    CHECK(message_has("address"), "names address: %s", gp_last_error_message());
+    EXPECT(gp_check_draft("badges", "{}", &out), GP_ERR_UNKNOWN_FACET);
+    EXPECT(gp_check_draft("awards", "{\"displayName\": ", &out), GP_ERR_INVALID_JSON);
+    EXPECT(gp_check_draft(NULL, "{}", &out), GP_ERR_NULL_ARGUMENT);
+    EXPECT(gp_check_draft("awards", "{}", NULL), GP_ERR_NULL_ARGUMENT);
+
+    EXPECT(gp_check_patch("certifications", "{\"description\": null}", &out), GP_OK);
+    CHECK(out && strstr(out, "\"description\":null"), "a clearing null is kept: %s", out);
+    EXPECT(gp_string_free(out), GP_OK);
+    out = NULL;
+    EXPECT(gp_check_patch("awards", "{\"allowedAudiences\": \"planet\"}", &out),
+           GP_ERR_VALIDATION);
+    CHECK(message_has("allowedAudiences"), "names the audience: %s", gp_last_error_message());
+    EXPECT(gp_check_patch("awards", NULL, &out), GP_ERR_NULL_ARGUMENT);
+    CHECK(out == NULL, "out untouched on failure");
+}
+
 static void test_handles(void) {
     gp_client *client = client_with_token(admin_token, "");
     EXPECT(gp_client_free(client), GP_OK);
@@ -925,6 +965,7 @@ int main(int argc, char **argv) {
     gp_client *client = client_with_token(admin_token, "");
     test_facet_round_trip(client);
     test_bad_arguments(client);
+    test_checks();
     test_handles();
     test_service_failures();
     test_batch(client);

@@ -227,3 +227,60 @@ pub unsafe extern "C" fn gp_facet_names(out_json: *mut *mut c_char) -> gp_result
         Ok(())
     })
 }
+
+/// Validates a draft as `gp_create` would, without a client and without a request:
+/// the fields Graph requires, formats, date ranges, enum members, lengths.  On
+/// success `*out_json` is the draft as `gp_create` would send it (fields the service
+/// sets are dropped), to free with `gp_string_free`; an invalid draft gives
+/// `GP_ERR_VALIDATION`, with the facet and the field in the last error's detail.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out_json` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gp_check_draft(
+    facet: *const c_char,
+    draft_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gp_result {
+    guard("gp_check_draft", || {
+        let out = Out::new(out_json, "out_json")?;
+        // SAFETY (both): the caller promises NULL or NUL-terminated strings.
+        let facet = unsafe { facet_arg(facet, "facet") }?;
+        let draft = unsafe { json_arg::<Value>(draft_json, "draft_json") }?;
+
+        let checked =
+            profile::validate::prepare_draft(facet, draft).map_err(profile::Error::from)?;
+        let text = hand_out_json(&checked)?;
+        // SAFETY: checked non-NULL; the caller promises it is writable.
+        unsafe { out.write(text) };
+        Ok(())
+    })
+}
+
+/// Validates a patch as `gp_update` would, without a client and without a request.
+/// Dates are checked against each other only as far as the patch holds them: an
+/// `endDate` alone cannot be compared with a stored `issuedDate` (merge the stored
+/// dates in first to check that).  Out-parameter and errors as `gp_check_draft`.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out_json` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gp_check_patch(
+    facet: *const c_char,
+    patch_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gp_result {
+    guard("gp_check_patch", || {
+        let out = Out::new(out_json, "out_json")?;
+        // SAFETY (both): the caller promises NULL or NUL-terminated strings.
+        let facet = unsafe { facet_arg(facet, "facet") }?;
+        let patch = unsafe { json_arg::<Value>(patch_json, "patch_json") }?;
+
+        let checked =
+            profile::validate::prepare_patch(facet, patch).map_err(profile::Error::from)?;
+        let text = hand_out_json(&checked)?;
+        // SAFETY: checked non-NULL; the caller promises it is writable.
+        unsafe { out.write(text) };
+        Ok(())
+    })
+}
