@@ -181,6 +181,25 @@ namespace GraphProfile.Native
         }
 
         /// <summary>
+        /// Validates a draft, or a patch when <paramref name="isPatch"/>, as create or update
+        /// would, with no client and no request: null when the core accepts it, otherwise
+        /// its error (naming the field).
+        /// </summary>
+        public static GraphProfileException CheckBody(string facet, string json, bool isPatch)
+        {
+            IntPtr output;
+            int code = isPatch
+                ? NativeMethods.gp_check_patch(facet, json, out output)
+                : NativeMethods.gp_check_draft(facet, json, out output);
+            if (code != NativeMethods.GP_OK)
+            {
+                return GraphProfileException.FromLastError(code);
+            }
+            NativeMethods.Take(output);
+            return null;
+        }
+
+        /// <summary>
         /// Frees the client.  Calls still running finish first (the library keeps the client
         /// alive until they return); the callbacks' target is released after that.
         /// </summary>

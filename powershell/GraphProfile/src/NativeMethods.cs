@@ -128,6 +128,18 @@ namespace GraphProfile.Native
         internal static extern int gp_facet_names(out IntPtr json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int gp_check_draft(
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string facet,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string draftJson,
+            out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int gp_check_patch(
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string facet,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string patchJson,
+            out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int gp_string_free(IntPtr text);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

@@ -151,14 +151,14 @@ namespace GraphProfile
         {
             string json = EntryConverter.ToJson(body, skip);
             // PowerShell passes $null to a string parameter as "".
-            if (string.IsNullOrEmpty(id))
-            {
-                return Accepted(cmdlet, Validator().Create(user, facet.Kind, json), facet, target);
-            }
-            // The patch as it is first: a bad one is refused without reading the entry.
-            if (!Accepted(cmdlet, Validator().Update(user, facet.Kind, id, json), facet, target))
+            bool isPatch = !string.IsNullOrEmpty(id);
+            if (!Accepted(cmdlet, CheckQuietly(cmdlet, facet, json, isPatch), facet, target))
             {
                 return false;
+            }
+            if (!isPatch)
+            {
+                return true;
             }
             string merged = WithStoredDates(cmdlet, connection, facet, user, id, json, target);
             if (merged == null)
@@ -166,15 +166,33 @@ namespace GraphProfile
                 return false;
             }
             return ReferenceEquals(merged, json) ||
-                Accepted(cmdlet, Validator().Update(user, facet.Kind, id, merged), facet, target);
+                Accepted(cmdlet, CheckQuietly(cmdlet, facet, merged, true), facet, target);
+        }
+
+        /// <summary>
+        /// Checks a body, dropping what the library logged meanwhile: the body's warnings
+        /// (thumbnailUrl) come again from the call that sends it.
+        /// </summary>
+        private static GraphProfileException CheckQuietly(
+            PSCmdlet cmdlet, FacetCommand facet, string json, bool isPatch)
+        {
+            WriteMessages(cmdlet);
+            try
+            {
+                return Connection.CheckBody(facet.Kind, json, isPatch);
+            }
+            finally
+            {
+                while (MessageQueue.Next() != null)
+                {
+                }
+            }
         }
 
         private static bool Accepted(
-            PSCmdlet cmdlet, NativeCall call, FacetCommand facet, object target)
+            PSCmdlet cmdlet, GraphProfileException error, FacetCommand facet, object target)
         {
-            WaitQuietly(cmdlet, call);
-            GraphProfileException error = call.Error;
-            if (error == null || IsValidatorStop(error))
+            if (error == null)
             {
                 return true;
             }
@@ -329,56 +347,6 @@ namespace GraphProfile
                             new HostInformationMessage { Message = message.Text },
                             new[] { "PSHOST", "GraphProfile.DeviceCode" });
                         break;
-                }
-            }
-        }
-
-        // The client Check runs bodies through.  It has no token to give, and the core asks
-        // for one only after it has checked the body, so its calls end there: with the
-        // core's validation error, or with the missing token for a body the core accepts.
-        // No retries, and a Graph URL on the loopback, in case that order ever changes.
-        private const string ValidatorConfig =
-            "{\"graphUrl\":\"http://127.0.0.1:9/beta\",\"auth\":{\"type\":\"callback\"}," +
-            "\"retry\":{\"maxRetries\":0}}";
-
-        private static readonly object ValidatorGate = new object();
-        private static Connection validator;
-
-        private static Connection Validator()
-        {
-            lock (ValidatorGate)
-            {
-                if (validator == null || !validator.IsOpen)
-                {
-                    validator = Connection.Open(ValidatorConfig);
-                }
-                return validator;
-            }
-        }
-
-        private static bool IsValidatorStop(GraphProfileException error)
-        {
-            // The token callback's refusal: no answer came from anywhere.
-            return error.Name == "GP_ERR_UNAUTHORIZED" && error.HttpStatus == 0;
-        }
-
-        /// <summary>
-        /// Waits for a validator call, dropping what the library logged meanwhile: the
-        /// refused token is expected, and the body's warnings (thumbnailUrl) come again from
-        /// the call that sends it.
-        /// </summary>
-        private static void WaitQuietly(PSCmdlet cmdlet, NativeCall call)
-        {
-            WriteMessages(cmdlet);
-            try
-            {
-                call.Wait(System.Threading.Timeout.Infinite);
-            }
-            finally
-            {
-                call.Dispose();
-                while (MessageQueue.Next() != null)
-                {
                 }
             }
         }
