@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, NamedTuple, Protocol, Union
 
@@ -217,6 +216,8 @@ def build_native(
         raise ConfigError(f"the client settings cannot be written as JSON: {error}") from None
     if token_provider is not None:
         token_callable = _token_callable(token_provider, _native.default_scope(text))
-    if "logging" in sys.modules:
-        _setup_logging()
+    # Every client, so that logging configured after the client was made (but before
+    # its first request) still gets the core's records.  Importing `logging` costs a
+    # few milliseconds here, not at `import graph_profile`.
+    _setup_logging()
     return _native.NativeClient(text, token_callable, prompt)

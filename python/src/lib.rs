@@ -23,9 +23,9 @@ static LOG_RESET: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
 /// `graph_profile.client`, ... all children of `graph_profile`.  Called again, it
 /// forgets the cached logger levels, so `logging` settings made since take effect.
 ///
-/// The package calls it whenever a client is made and the application has imported
-/// `logging`; an application that never does has no handler that would show a record,
-/// and is spared the import.
+/// The package calls it whenever a client is made (not at import, which stays free of
+/// `logging`).  A logger's level is read at its first record and kept: a level changed
+/// after that takes effect with the next client.
 #[pyfunction]
 fn setup_logging() {
     match LOG_RESET.get() {

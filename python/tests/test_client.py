@@ -7,6 +7,8 @@ import datetime
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -309,6 +311,29 @@ def test_logs_reach_the_graph_profile_logger(
     records = [r for r in caplog.records if r.name.startswith("graph_profile")]
     assert records, "no log record from the core"
     assert all(token not in r.getMessage() for r in caplog.records)
+
+
+def test_logging_configured_after_the_client_is_made_gets_the_records(
+    emulator: Emulator, token: str
+) -> None:
+    # A fresh interpreter that has not imported logging when the client is made.
+    script = f"""
+import sys
+import graph_profile as gp
+assert "logging" not in sys.modules, "this check needs logging not imported yet"
+client = gp.Client({token!r}, graph_url={emulator.graph_url!r})
+import logging
+logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, format="%(name)s %(message)s")
+client.awards("admin@contoso.com").list()
+client.close()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("graph_profile")]
+    assert lines, f"no record from the core: {done.stdout!r}"
+    assert token not in done.stdout
 
 
 def test_a_closed_client_refuses_calls(emulator: Emulator, token: str) -> None:
