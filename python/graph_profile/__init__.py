@@ -24,7 +24,9 @@ imported :mod:`logging` when it makes a client); tokens are never logged.
 
 from __future__ import annotations
 
-from . import models, sync
+from typing import TYPE_CHECKING, Any
+
+from . import models
 from ._config import (
     AccessTokenLike,
     ClientCredentials,
@@ -113,6 +115,20 @@ from .models import (
 )
 # END model imports
 from .models import UNSET, AllowedAudiences, Draft, Entry, Patch, Unset
+
+if TYPE_CHECKING:
+    from . import sync
+
+
+def __getattr__(name: str) -> Any:
+    # `graph_profile.sync` (results of Client.sync) loads on first use: its dataclasses
+    # would add about 15 ms to every `import graph_profile`.
+    if name == "sync":
+        import importlib
+
+        return importlib.import_module(".sync", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The 19 facet collection names, as ``Client.facet`` takes them.
 FACETS: tuple[str, ...] = tuple(models.ENTRY_CLASSES)

@@ -9,10 +9,9 @@ import datetime
 import os
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import _encode, _native, models
-from . import sync as _sync
 from ._config import ClientCredentials, Cloud, DeviceCode, TokenSource, build_native
 from .client import _batch_results, facet_classes
 from .errors import ConfigError, GraphProfileError
@@ -27,6 +26,10 @@ from .models import (
     Entry,
     Patch,
 )
+
+if TYPE_CHECKING:
+    # The sync module (and its dataclasses) loads on first use, not at import.
+    from . import sync as _sync
 
 __all__ = ["AsyncClient", "AsyncFacetApi"]
 
@@ -338,6 +341,8 @@ class AsyncClient:
         awaiting task abandons the writes in flight; run again with the same
         ``journal`` to finish."""
         native = self._open()
+        from . import sync as _sync
+
         request = _sync.sync_request(
             source,
             format=format,
@@ -364,6 +369,8 @@ class AsyncClient:
     ) -> _sync.ExpiryReport:
         """The asyncio form of :meth:`graph_profile.Client.expiring`."""
         native = self._open()
+        from . import sync as _sync
+
         request = _sync.expiry_request(
             users, within_days=within_days, include_expired=include_expired, as_of=as_of
         )

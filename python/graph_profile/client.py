@@ -12,10 +12,9 @@ import datetime
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from . import _encode, _native, models
-from . import sync as _sync
 from ._config import ClientCredentials, Cloud, DeviceCode, TokenSource, build_native
 from .errors import ConfigError, GraphProfileError
 from .models import (
@@ -32,6 +31,10 @@ from .models import (
     Entry,
     Patch,
 )
+
+if TYPE_CHECKING:
+    # The sync module (and its dataclasses) loads on first use, not at import.
+    from . import sync as _sync
 
 __all__ = ["Client", "FacetApi"]
 
@@ -391,6 +394,8 @@ class Client:
         naming the field; a file that cannot be read, ``OSError``.
         """
         native = self._open()
+        from . import sync as _sync
+
         request = _sync.sync_request(
             source,
             format=format,
@@ -420,6 +425,8 @@ class Client:
         users (a name or a list) or, with ``None``, every user of the tenant.  Users
         that cannot be read are listed in the report's ``errors``."""
         native = self._open()
+        from . import sync as _sync
+
         request = _sync.expiry_request(
             users, within_days=within_days, include_expired=include_expired, as_of=as_of
         )

@@ -336,6 +336,21 @@ client.close()
     assert token not in done.stdout
 
 
+def test_import_stays_light() -> None:
+    # What BENCHMARKS.md's import time rests on: the heavy modules load on first use.
+    script = (
+        "import sys, graph_profile as gp\n"
+        "heavy = {'logging', 'dataclasses', 'inspect', 'graph_profile.sync'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+        "assert gp.sync.Plan is not None\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"imported at import time: {done.stdout}"
+
+
 def test_a_closed_client_refuses_calls(emulator: Emulator, token: str) -> None:
     with gp.Client(token, graph_url=emulator.graph_url) as client:
         pass
