@@ -115,7 +115,10 @@ async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         println!("The emulator keeps running; press Ctrl+C to stop it.");
         tokio::signal::ctrl_c().await?;
     } else {
-        println!("(Run `graph-profile demo --serve` to keep the emulator up and open the card.)");
+        println!(
+            "The emulator stops with the demo: run `graph-profile demo --serve` to keep it up \
+             and open that address."
+        );
     }
     emulator.shutdown().await;
     Ok(if report.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
