@@ -1,10 +1,10 @@
 //! Facets about reaching a user: `emails`, `phones`, `addresses`, `websites`,
 //! `webAccounts`.
 
-use serde_json::Value;
-
 use super::facet::facet_types;
-use super::{EmailType, Extensible, PhoneType};
+use super::{
+    EmailType, Extensible, GeoCoordinates, PhoneType, PhysicalAddress, ServiceInformation,
+};
 
 facet_types! {
     /// An e-mail address of a user (`itemEmail`).
@@ -44,12 +44,12 @@ facet_types! {
     Address for Addresses, draft AddressDraft, patch AddressPatch {
         required {}
         optional {
-            /// The address (`detail`, a `physicalAddress`), as JSON.
-            detail: Value,
+            /// The address (`detail`).
+            detail: PhysicalAddress,
             /// A label for the address (`displayName`).
             display_name: String,
-            /// Where it is on the map (`geoCoordinates`), as JSON.
-            geo_coordinates: Value,
+            /// Where it is on the map (`geoCoordinates`).
+            geo_coordinates: GeoCoordinates,
         }
     }
 }
@@ -81,8 +81,8 @@ facet_types! {
         optional {
             /// Free text about the account (`description`).
             description: String,
-            /// The web service (`service`, a `serviceInformation`), as JSON.
-            service: Value,
+            /// The web service (`service`).
+            service: ServiceInformation,
             /// The account's status text (`statusMessage`).
             status_message: String,
             /// An image for it (`thumbnailUrl`), absolute http(s).

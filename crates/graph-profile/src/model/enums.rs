@@ -125,3 +125,43 @@ mod tests {
         assert_eq!(numeric.known(), None);
     }
 }
+
+member_enum! {
+    /// What kind of address a postal address is (`physicalAddress.type`).
+    PhysicalAddressType {
+        Unknown = "unknown",
+        Home = "home",
+        Business = "business",
+        Other = "other",
+    }
+}
+
+member_enum! {
+    /// How a related person stands to the user (`relatedPerson.relationship`).
+    PersonRelationship {
+        Manager = "manager",
+        Colleague = "colleague",
+        DirectReport = "directReport",
+        DotLineReport = "dotLineReport",
+        Assistant = "assistant",
+        DotLineManager = "dotLineManager",
+        AlternateContact = "alternateContact",
+        Friend = "friend",
+        Spouse = "spouse",
+        Sibling = "sibling",
+        Child = "child",
+        Parent = "parent",
+        Sponsor = "sponsor",
+        EmergencyContact = "emergencyContact",
+        Other = "other",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+member_enum! {
+    /// The format of a text body (`itemBody.contentType`).
+    BodyType {
+        Text = "text",
+        Html = "html",
+    }
+}

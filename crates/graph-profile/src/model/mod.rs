@@ -8,6 +8,7 @@
 mod audiences;
 mod award;
 mod certification;
+mod complex;
 mod contact;
 mod date;
 mod enums;
@@ -21,14 +22,19 @@ mod work;
 pub use audiences::{AUDIENCE_MEMBERS, AllowedAudiences, Audiences};
 pub use award::{Award, AwardDraft, AwardPatch};
 pub use certification::{Certification, CertificationDraft, CertificationPatch};
+pub use complex::{
+    CompanyDetail, EducationalActivityDetail, GeoCoordinates, InstitutionData, ItemBody,
+    LocaleInfo, OriginTenantInfo, PersonNamePronunciation, PhysicalAddress, PositionDetail,
+    RelatedPerson, ServiceInformation,
+};
 pub use contact::{
     Address, AddressDraft, AddressPatch, Email, EmailDraft, EmailPatch, Phone, PhoneDraft,
     PhonePatch, WebAccount, WebAccountDraft, WebAccountPatch, Website, WebsiteDraft, WebsitePatch,
 };
 pub use date::{Date, DateParseError};
 pub use enums::{
-    AnniversaryType, CollaborationTag, EmailType, LanguageProficiency, PhoneType, SkillProficiency,
-    UserPersona,
+    AnniversaryType, BodyType, CollaborationTag, EmailType, LanguageProficiency,
+    PersonRelationship, PhoneType, PhysicalAddressType, SkillProficiency, UserPersona,
 };
 pub use extensible::{Extensible, Member};
 pub use facet::Facet;

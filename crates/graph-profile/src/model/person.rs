@@ -1,10 +1,11 @@
 //! Facets about the user as a person: `names`, `anniversaries`, `languages`, `notes`,
 //! `account`.
 
-use serde_json::Value;
-
 use super::facet::facet_types;
-use super::{AnniversaryType, Date, Extensible, LanguageProficiency, UserPersona};
+use super::{
+    AnniversaryType, Date, Extensible, ItemBody, LanguageProficiency, LocaleInfo, OriginTenantInfo,
+    PersonNamePronunciation, UserPersona,
+};
 
 facet_types! {
     /// A name of a user (`personName`).
@@ -27,8 +28,8 @@ facet_types! {
             middle: String,
             /// Nickname (`nickname`).
             nickname: String,
-            /// How to say it (`pronunciation`, a `personNamePronounciation`), as JSON.
-            pronunciation: Value,
+            /// How to say it (`pronunciation`).
+            pronunciation: PersonNamePronunciation,
             /// Suffix such as "Jr." (`suffix`).
             suffix: String,
             /// Title such as "Dr." (`title`).
@@ -82,8 +83,8 @@ facet_types! {
     Note for Notes, draft NoteDraft, patch NotePatch {
         required {}
         optional {
-            /// The note's text (`detail`, an `itemBody`), as JSON.
-            detail: Value,
+            /// The note's text (`detail`).
+            detail: ItemBody,
             /// A title for the note (`displayName`).
             display_name: String,
             /// An image for it (`thumbnailUrl`), absolute http(s).
@@ -101,11 +102,10 @@ facet_types! {
             age_group: String,
             /// Country, ISO 3166 (`countryCode`).
             country_code: String,
-            /// The tenant the account comes from (`originTenantInfo`), as JSON.
-            origin_tenant_info: Value,
-            /// Preferred language (`preferredLanguageTag`, `{locale, displayName}`), as
-            /// JSON.
-            preferred_language_tag: Value,
+            /// The tenant the account comes from (`originTenantInfo`).
+            origin_tenant_info: OriginTenantInfo,
+            /// Preferred language (`preferredLanguageTag`).
+            preferred_language_tag: LocaleInfo,
             /// What kind of member of the tenant the account is (`userPersona`).
             user_persona: Extensible<UserPersona>,
             /// The account's UPN (`userPrincipalName`).

@@ -1,10 +1,11 @@
 //! Facets about a user's work and learning: `positions`, `projects`, `skills`,
 //! `interests`, `educationalActivities`, `patents`, `publications`.
 
-use serde_json::Value;
-
 use super::facet::facet_types;
-use super::{CollaborationTag, Date, Extensible, SkillProficiency};
+use super::{
+    CollaborationTag, CompanyDetail, Date, EducationalActivityDetail, Extensible, InstitutionData,
+    PositionDetail, RelatedPerson, SkillProficiency,
+};
 
 facet_types! {
     /// A job a user holds or held (`workPosition`).
@@ -13,14 +14,14 @@ facet_types! {
         optional {
             /// Labels for the position (`categories`).
             categories: Vec<String>,
-            /// Colleagues (`colleagues`, `relatedPerson` objects), as JSON.
-            colleagues: Vec<Value>,
-            /// The job itself (`detail`, a `positionDetail`), as JSON.
-            detail: Value,
+            /// Colleagues (`colleagues`).
+            colleagues: Vec<RelatedPerson>,
+            /// The job itself (`detail`).
+            detail: PositionDetail,
             /// Whether it is the current job (`isCurrent`).
             is_current: bool,
-            /// The manager (`manager`, a `relatedPerson`), as JSON.
-            manager: Value,
+            /// The manager (`manager`).
+            manager: RelatedPerson,
         }
     }
 }
@@ -35,16 +36,16 @@ facet_types! {
         optional {
             /// Labels for the project (`categories`).
             categories: Vec<String>,
-            /// The client (`client`, a `companyDetail`), as JSON.
-            client: Value,
+            /// The client (`client`).
+            client: CompanyDetail,
             /// How the user offers it to colleagues (`collaborationTags`).
             collaboration_tags: Vec<Extensible<CollaborationTag>>,
-            /// Colleagues (`colleagues`, `relatedPerson` objects), as JSON.
-            colleagues: Vec<Value>,
-            /// The user's part in it (`detail`, a `positionDetail`), as JSON.
-            detail: Value,
-            /// Sponsors (`sponsors`, `relatedPerson` objects), as JSON.
-            sponsors: Vec<Value>,
+            /// Colleagues (`colleagues`).
+            colleagues: Vec<RelatedPerson>,
+            /// The user's part in it (`detail`).
+            detail: PositionDetail,
+            /// Sponsors (`sponsors`).
+            sponsors: Vec<RelatedPerson>,
             /// An image for it (`thumbnailUrl`), absolute http(s).
             thumbnail_url: String,
         }
@@ -106,10 +107,10 @@ facet_types! {
             completion_month_year: Date,
             /// When it ended (`endMonthYear`, Edm.Date).
             end_month_year: Date,
-            /// The school (`institution`, an `institutionData`), as JSON.
-            institution: Value,
-            /// What was studied (`program`, an `educationalActivityDetail`), as JSON.
-            program: Value,
+            /// The school (`institution`).
+            institution: InstitutionData,
+            /// What was studied (`program`).
+            program: EducationalActivityDetail,
             /// When it started (`startMonthYear`, Edm.Date).
             start_month_year: Date,
         }

@@ -76,12 +76,209 @@ pub fn sample(spec: &FieldSpec) -> Value {
     }
 }
 
-/// Every field of `kind` that `shape` may hold, each with its [`sample`] value.
+/// Every field of `kind` that `shape` may hold, each with its [`sample`] value; a
+/// nested complex value has every documented field set ([`full_complex`]).
 pub fn full_sample(kind: FacetKind, shape: Shape) -> Map<String, Value> {
     schema::fields(kind)
         .filter(|spec| shape == Shape::Read || !spec.read_only)
-        .map(|spec| (spec.name.to_owned(), sample(spec)))
+        .map(|spec| {
+            let value = match (complex_fields(kind, spec.name), spec.ty) {
+                (Some(fields), FieldType::ObjectList) => json!([full_complex(fields)]),
+                (Some(fields), _) => full_complex(fields),
+                (None, _) => sample(spec),
+            };
+            (spec.name.to_owned(), value)
+        })
         .collect()
+}
+
+/// One field of a nested complex value, as the test data builds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Part {
+    Text,
+    /// Edm.Date.
+    Date,
+    Int,
+    Double,
+    TextList,
+    Member(&'static [&'static str]),
+    Nested(&'static [(&'static str, Part)]),
+}
+
+/// `physicalAddress`, per the Graph beta documentation.
+pub const PHYSICAL_ADDRESS: &[(&str, Part)] = &[
+    ("city", Part::Text),
+    ("countryOrRegion", Part::Text),
+    ("postalCode", Part::Text),
+    ("postOfficeBox", Part::Text),
+    ("state", Part::Text),
+    ("street", Part::Text),
+    ("type", Part::Member(&["unknown", "home", "business", "other"])),
+];
+
+/// `geoCoordinates`.
+pub const GEO_COORDINATES: &[(&str, Part)] =
+    &[("altitude", Part::Double), ("latitude", Part::Double), ("longitude", Part::Double)];
+
+/// `companyDetail`.
+pub const COMPANY_DETAIL: &[(&str, Part)] = &[
+    ("address", Part::Nested(PHYSICAL_ADDRESS)),
+    ("companyCode", Part::Text),
+    ("costCenter", Part::Text),
+    ("department", Part::Text),
+    ("displayName", Part::Text),
+    ("division", Part::Text),
+    ("officeLocation", Part::Text),
+    ("pronunciation", Part::Text),
+    ("secondaryDepartment", Part::Text),
+    ("webUrl", Part::Text),
+];
+
+/// `positionDetail`.
+pub const POSITION_DETAIL: &[(&str, Part)] = &[
+    ("company", Part::Nested(COMPANY_DETAIL)),
+    ("description", Part::Text),
+    ("employeeId", Part::Text),
+    ("employeeType", Part::Text),
+    ("endMonthYear", Part::Date),
+    ("jobTitle", Part::Text),
+    ("layer", Part::Int),
+    ("level", Part::Text),
+    ("role", Part::Text),
+    ("secondaryJobTitle", Part::Text),
+    ("secondaryRole", Part::Text),
+    ("startMonthYear", Part::Date),
+    ("summary", Part::Text),
+];
+
+/// `relatedPerson`.
+pub const RELATED_PERSON: &[(&str, Part)] = &[
+    ("displayName", Part::Text),
+    ("relationship", Part::Member(&["manager", "colleague", "directReport", "sponsor"])),
+    ("relationshipLabel", Part::Text),
+    ("userId", Part::Text),
+    ("userPrincipalName", Part::Text),
+];
+
+/// `institutionData`.
+pub const INSTITUTION_DATA: &[(&str, Part)] = &[
+    ("description", Part::Text),
+    ("displayName", Part::Text),
+    ("location", Part::Nested(PHYSICAL_ADDRESS)),
+    ("webUrl", Part::Text),
+];
+
+/// `educationalActivityDetail`.
+pub const EDUCATIONAL_ACTIVITY_DETAIL: &[(&str, Part)] = &[
+    ("abbreviation", Part::Text),
+    ("activities", Part::TextList),
+    ("awards", Part::TextList),
+    ("description", Part::Text),
+    ("displayName", Part::Text),
+    ("fieldsOfStudy", Part::TextList),
+    ("grade", Part::Text),
+    ("notes", Part::Text),
+    ("webUrl", Part::Text),
+];
+
+/// `personNamePronunciation` (`yomiPersonName` in older docs).
+pub const PERSON_NAME_PRONUNCIATION: &[(&str, Part)] = &[
+    ("displayName", Part::Text),
+    ("first", Part::Text),
+    ("last", Part::Text),
+    ("maiden", Part::Text),
+    ("middle", Part::Text),
+];
+
+/// `itemBody`.
+pub const ITEM_BODY: &[(&str, Part)] =
+    &[("content", Part::Text), ("contentType", Part::Member(&["text", "html"]))];
+
+/// `serviceInformation`.
+pub const SERVICE_INFORMATION: &[(&str, Part)] = &[("name", Part::Text), ("webUrl", Part::Text)];
+
+/// `localeInfo`.
+pub const LOCALE_INFO: &[(&str, Part)] = &[("displayName", Part::Text), ("locale", Part::Text)];
+
+/// `originTenantInfo`.
+pub const ORIGIN_TENANT_INFO: &[(&str, Part)] =
+    &[("originTenantId", Part::Text), ("originUserId", Part::Text)];
+
+/// The documented fields of the complex value held in `kind`'s field `name`, if any.
+pub fn complex_fields(kind: FacetKind, name: &str) -> Option<&'static [(&'static str, Part)]> {
+    use FacetKind::*;
+    Some(match (kind, name) {
+        (Positions | Projects, "detail") => POSITION_DETAIL,
+        (Positions, "manager") | (Positions | Projects, "colleagues") => RELATED_PERSON,
+        (Projects, "sponsors") => RELATED_PERSON,
+        (Projects, "client") => COMPANY_DETAIL,
+        (EducationalActivities, "institution") => INSTITUTION_DATA,
+        (EducationalActivities, "program") => EDUCATIONAL_ACTIVITY_DETAIL,
+        (Names, "pronunciation") => PERSON_NAME_PRONUNCIATION,
+        (Notes, "detail") => ITEM_BODY,
+        (Addresses, "detail") => PHYSICAL_ADDRESS,
+        (Addresses, "geoCoordinates") => GEO_COORDINATES,
+        (WebAccounts, "service") => SERVICE_INFORMATION,
+        (Account, "preferredLanguageTag") => LOCALE_INFO,
+        (Account, "originTenantInfo") => ORIGIN_TENANT_INFO,
+        _ => return None,
+    })
+}
+
+/// A complex value with every documented field set, nested ones too.
+pub fn full_complex(fields: &[(&str, Part)]) -> Value {
+    let object: Map<String, Value> = fields
+        .iter()
+        .map(|(name, part)| {
+            let value = match part {
+                Part::Text => json!("Text ÄÖ #EXT# 'quote'"),
+                Part::Date => json!("2025-04-28"),
+                Part::Int => json!(3),
+                Part::Double => json!(60.1699),
+                Part::TextList => json!(["one", "two"]),
+                Part::Member(members) => json!(members[0]),
+                Part::Nested(inner) => full_complex(inner),
+            };
+            ((*name).to_owned(), value)
+        })
+        .collect();
+    Value::Object(object)
+}
+
+/// A complex value: a random choice of its documented fields, plus unknown fields (which
+/// must survive a round trip), nested values built the same way.
+pub fn complex_value(
+    fields: &'static [(&'static str, Part)],
+    shape: Shape,
+) -> BoxedStrategy<Value> {
+    let parts: Vec<BoxedStrategy<Option<(String, Value)>>> = fields
+        .iter()
+        .map(|(name, part)| {
+            let value = match *part {
+                Part::Text => text().prop_map(Value::from).boxed(),
+                Part::Date => date().prop_map(Value::from).boxed(),
+                Part::Int => any::<i32>().prop_map(Value::from).boxed(),
+                Part::Double => {
+                    (-180_000i32..180_000).prop_map(|n| Value::from(f64::from(n) / 1000.0)).boxed()
+                }
+                Part::TextList => {
+                    proptest::collection::vec(text(), 0..3).prop_map(Value::from).boxed()
+                }
+                Part::Member(members) => member(members, shape).prop_map(Value::from).boxed(),
+                Part::Nested(inner) => complex_value(inner, shape),
+            };
+            let name = (*name).to_owned();
+            proptest::option::of(value.prop_map(move |value| (name.clone(), value))).boxed()
+        })
+        .collect();
+
+    (parts, unknown_fields())
+        .prop_map(|(parts, extra)| {
+            let mut object: Map<String, Value> = parts.into_iter().flatten().collect();
+            object.extend(extra);
+            Value::Object(object)
+        })
+        .boxed()
 }
 
 fn text() -> BoxedStrategy<String> {
@@ -181,10 +378,16 @@ fn identity() -> BoxedStrategy<Value> {
         .boxed()
 }
 
-/// A valid value for one field, in the given shape.
-pub fn value_for(spec: &FieldSpec, shape: Shape) -> BoxedStrategy<Value> {
-    let strategy = match (spec.name, spec.ty) {
-        ("inference", _) => (1u32..1000, any::<bool>(), unknown_fields())
+/// A valid value for one field of `kind`, in the given shape.
+pub fn value_for(kind: FacetKind, spec: &FieldSpec, shape: Shape) -> BoxedStrategy<Value> {
+    let strategy = match (spec.name, spec.ty, complex_fields(kind, spec.name)) {
+        (_, FieldType::ObjectList, Some(fields)) => {
+            proptest::collection::vec(complex_value(fields, shape), 0..3)
+                .prop_map(Value::from)
+                .boxed()
+        }
+        (_, _, Some(fields)) => complex_value(fields, shape),
+        ("inference", _, _) => (1u32..1000, any::<bool>(), unknown_fields())
             .prop_map(|(score, verified, extra)| {
                 let mut object = json!({"confidenceScore": f64::from(score) / 1000.0,
                                         "userHasVerifiedAccuracy": verified});
@@ -192,13 +395,13 @@ pub fn value_for(spec: &FieldSpec, shape: Shape) -> BoxedStrategy<Value> {
                 object
             })
             .boxed(),
-        ("createdBy" | "lastModifiedBy", _) => (identity(), proptest::option::of(identity()))
+        ("createdBy" | "lastModifiedBy", _, _) => (identity(), proptest::option::of(identity()))
             .prop_map(|(user, application)| match application {
                 Some(application) => json!({"user": user, "application": application}),
                 None => json!({"user": user}),
             })
             .boxed(),
-        ("sources", _) => proptest::collection::vec(
+        ("sources", _, _) => proptest::collection::vec(
             (any::<bool>(), proptest::collection::vec(text(), 0..2), text(), unknown_fields())
                 .prop_map(|(default, properties, id, extra)| {
                     let mut object = json!({"isDefaultSource": default,
@@ -210,29 +413,29 @@ pub fn value_for(spec: &FieldSpec, shape: Shape) -> BoxedStrategy<Value> {
         )
         .prop_map(Value::from)
         .boxed(),
-        (_, FieldType::String) => text().prop_map(Value::from).boxed(),
-        (_, FieldType::Url) => {
+        (_, FieldType::String, _) => text().prop_map(Value::from).boxed(),
+        (_, FieldType::Url, _) => {
             "https?://[a-z]{1,10}\\.example\\.com/[a-z0-9]{0,8}".prop_map(Value::from).boxed()
         }
-        (_, FieldType::Email) => {
+        (_, FieldType::Email, _) => {
             "[a-z]{1,8}\\.?[a-z]{1,4}@[a-z]{1,8}\\.(com|org|fi)".prop_map(Value::from).boxed()
         }
-        (_, FieldType::Bool) => any::<bool>().prop_map(Value::from).boxed(),
-        (_, FieldType::Double) => {
+        (_, FieldType::Bool, _) => any::<bool>().prop_map(Value::from).boxed(),
+        (_, FieldType::Double, _) => {
             (1u32..1000).prop_map(|n| Value::from(f64::from(n) / 1000.0)).boxed()
         }
-        (_, FieldType::Date) => date().prop_map(Value::from).boxed(),
-        (_, FieldType::DateTime) => date_time().prop_map(Value::from).boxed(),
-        (_, FieldType::Enum(members)) => member(members, shape).prop_map(Value::from).boxed(),
-        (_, FieldType::StringList) => {
+        (_, FieldType::Date, _) => date().prop_map(Value::from).boxed(),
+        (_, FieldType::DateTime, _) => date_time().prop_map(Value::from).boxed(),
+        (_, FieldType::Enum(members), _) => member(members, shape).prop_map(Value::from).boxed(),
+        (_, FieldType::StringList, _) => {
             proptest::collection::vec(text(), 0..3).prop_map(Value::from).boxed()
         }
-        (_, FieldType::EnumList(members)) => {
+        (_, FieldType::EnumList(members), _) => {
             proptest::collection::vec(member(members, shape), 0..3).prop_map(Value::from).boxed()
         }
-        (_, FieldType::Audiences) => audiences(shape).prop_map(Value::from).boxed(),
-        (_, FieldType::Object) => any_object(),
-        (_, FieldType::ObjectList) => {
+        (_, FieldType::Audiences, _) => audiences(shape).prop_map(Value::from).boxed(),
+        (_, FieldType::Object, _) => any_object(),
+        (_, FieldType::ObjectList, _) => {
             proptest::collection::vec(any_object(), 0..3).prop_map(Value::from).boxed()
         }
     };
@@ -252,7 +455,7 @@ pub fn facet_json(kind: FacetKind, shape: Shape) -> BoxedStrategy<Map<String, Va
         .filter(|spec| shape == Shape::Read || !spec.read_only)
         .map(|spec| {
             let name = spec.name.to_owned();
-            let value = value_for(spec, shape).prop_map(move |value| (name.clone(), value));
+            let value = value_for(kind, spec, shape).prop_map(move |value| (name.clone(), value));
             if shape == Shape::Draft && spec.required {
                 value.prop_map(Some).boxed()
             } else {
