@@ -27,9 +27,10 @@ pub enum FieldType {
     EnumList(&'static [&'static str]),
     /// The `allowedAudiences` flags, written `"contacts,organization"`.
     Audiences,
-    /// A nested complex value, kept as JSON.
+    /// A nested complex value: checked to be a JSON object here; its fields are typed
+    /// in the models (`model::complex`), not by this table.
     Object,
-    /// An array of complex values, kept as JSON.
+    /// An array of complex values, each checked to be a JSON object.
     ObjectList,
 }
 

@@ -578,6 +578,9 @@ impl Engine<'_> {
             stats.items_sent += requests.len() as u64;
         }
 
+        // Another worker may have been told to wait since this one took its tokens:
+        // a Retry-After holds every request, so this batch waits too.
+        self.pacer.wait_for_hold().await;
         let answers = match self.writer.batch(requests).await {
             Ok(answers) => answers,
             Err(error) => {
