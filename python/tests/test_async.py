@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -84,9 +85,14 @@ async def test_cancelling_the_task_cancels_the_call(
     emulator.configure({"latency": {"ms": 3000, "jitterMs": 0}})
     task = asyncio.ensure_future(aclient.awards(ADMIN).list())
     await asyncio.sleep(0.2)
+    cancelled_at = time.monotonic()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    # Ended at once, not when the slow answer came; and the client is free for more.
+    assert time.monotonic() - cancelled_at < 1.0
+    emulator.configure({"latency": {"ms": 0, "jitterMs": 0}})
+    assert isinstance(await aclient.awards(ADMIN).list(), list)
 
 
 @pytest.mark.asyncio

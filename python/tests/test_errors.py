@@ -73,18 +73,26 @@ def test_throttling_that_outlasts_the_retries(emulator: Emulator, token: str) ->
     emulator.configure(
         {"inject": [{"fault": "throttle", "retryAfterSeconds": 0.05, "count": 3}]}
     )
+    emulator.clear_journal()
     with gp.Client(token, graph_url=emulator.graph_url, max_retries=1) as client:
         with pytest.raises(gp.ThrottledError) as raised:
             client.awards(ADMIN).list()
     assert raised.value.status == 429
+    # The first try and one retry, both throttled, then the error.
+    assert [entry["status"] for entry in emulator.journal()] == [429, 429]
 
 
-def test_a_service_error_after_the_retries(emulator: Emulator, token: str) -> None:
+def test_a_server_error_is_reported_at_once_with_its_status(
+    emulator: Emulator, token: str
+) -> None:
+    # 500 is not one of the statuses worth retrying (429, 503, 504): it comes back as it is.
     emulator.configure({"inject": [{"fault": "error", "status": 500, "count": 2}]})
-    with gp.Client(token, graph_url=emulator.graph_url, max_retries=0) as client:
+    emulator.clear_journal()
+    with gp.Client(token, graph_url=emulator.graph_url, max_retries=3) as client:
         with pytest.raises(gp.ServiceError) as raised:
             client.awards(ADMIN).list()
     assert raised.value.status == 500
+    assert [entry["status"] for entry in emulator.journal()] == [500]
 
 
 def test_no_service_is_a_transport_error() -> None:

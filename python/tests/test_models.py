@@ -184,11 +184,11 @@ def test_drafts_have_no_read_only_fields() -> None:
             "endDate",
             "before",
         ),
-        (gp.AwardDraft(display_name=42), "displayName", ""),  # type: ignore[arg-type]
-        (gp.AwardDraft(display_name="x", allowed_audiences="galaxy"), "allowedAudiences", ""),  # type: ignore[arg-type]
-        (gp.CertificationDraft(display_name="x", web_url="not a url"), "webUrl", ""),
+        (gp.AwardDraft(display_name=42), "displayName", "must be a string"),  # type: ignore[arg-type]
+        (gp.AwardDraft(display_name="x", allowed_audiences="galaxy"), "allowedAudiences", "galaxy"),  # type: ignore[arg-type]
+        (gp.CertificationDraft(display_name="x", web_url="not a url"), "webUrl", "absolute"),
         (gp.AwardDraft(display_name="x", description={1, 2}), "description", "JSON"),  # type: ignore[arg-type]
-        ({"issuedDate": "2025-04-28"}, "displayName", ""),
+        ({"issuedDate": "2025-04-28"}, "displayName", "is required"),
     ],
 )
 def test_bad_input_is_a_validation_error_naming_the_field(
