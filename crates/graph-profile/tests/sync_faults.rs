@@ -40,9 +40,13 @@ async fn faults_do_not_lose_or_duplicate_writes() {
     assert_eq!(creates.len(), 300);
     assert!(creates.values().all(|count| *count == 1), "an entry was created twice");
     // Every Retry-After was waited for, by every request, except a request already on
-    // its way when another answer gave one (4 batches are in flight at once).
-    let early: Vec<&serde_json::Value> =
-        journal.iter().filter(|e| e["early"] == json!(true)).collect();
+    // its way when another answer gave one (4 batches are in flight at once).  Counted
+    // in HTTP requests: the items of a `$batch` that came early are journaled as early
+    // too, but they are one request.
+    let early: Vec<&serde_json::Value> = journal
+        .iter()
+        .filter(|e| e["early"] == json!(true) && e.get("batchItemId").is_none())
+        .collect();
     let retry_afters = journal.iter().filter(|e| e["retryAfter"].is_string()).count();
     assert!(
         early.len() <= 3 && early.len() < retry_afters.max(1),
